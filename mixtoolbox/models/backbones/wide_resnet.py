@@ -1,0 +1,73 @@
+"""Wide ResNet (Zagoruyko & Komodakis, "Wide Residual Networks", BMVC 2016)
+for 32×32 inputs; WRN16-8 is the second CIFAR backbone of seed 001
+(Tables 1-2) and the multi-mix paper (seed 002)."""
+from typing import Sequence
+
+import torch.nn as nn
+import torch.nn.functional as F
+from mmpretrain.models.backbones.base_backbone import BaseBackbone
+
+from mixtoolbox.registry import MODELS
+from .preact_resnet import check_out_indices, make_stage
+
+
+@MODELS.register_module()
+class WideResNet(BaseBackbone):
+    """WRN-d-k: 3 stages of pre-activation basic blocks, (d − 4) / 6 blocks
+    each, widths 16k, 32k, 64k, strides 1, 2, 2, final BN → ReLU.
+
+    Stages are ``layer1..layer3`` listed in ``res_layers`` (like mmpretrain's
+    ResNet) for stage-level hooks.
+
+    Args:
+        depth (int): d with (d − 4) divisible by 6. Defaults to 16.
+        widen_factor (int): k ≥ 1. Defaults to 8 (WRN16-8).
+        drop_rate (float): dropout inside blocks, in [0, 1). Defaults to 0.
+        in_channels (int): defaults to 3.
+        out_indices (Sequence[int]): defaults to (2, ), the last stage.
+
+    Example:
+        >>> import torch
+        >>> net = WideResNet(depth=16, widen_factor=8)
+        >>> [o.shape for o in net(torch.rand(2, 3, 32, 32))]
+        [torch.Size([2, 512, 8, 8])]
+    """
+
+    def __init__(self, depth: int = 16, widen_factor: int = 8,
+                 drop_rate: float = 0.0, in_channels: int = 3,
+                 out_indices: Sequence[int] = (2, ), init_cfg=None):
+        super().__init__(init_cfg)
+        if not isinstance(depth, int) or depth < 10 or (depth - 4) % 6:
+            raise ValueError('WideResNet: `depth` must be an int >= 10 with '
+                             f'(depth - 4) divisible by 6, got {depth!r}')
+        if not isinstance(widen_factor, int) or widen_factor < 1:
+            raise ValueError('WideResNet: `widen_factor` must be an int >= '
+                             f'1, got {widen_factor!r}')
+        if not 0 <= drop_rate < 1:
+            raise ValueError('WideResNet: `drop_rate` must lie in [0, 1), '
+                             f'got {drop_rate!r}')
+        num = (depth - 4) // 6
+        widths = [16 * widen_factor, 32 * widen_factor, 64 * widen_factor]
+        self.out_indices = check_out_indices(out_indices, 3, 'WideResNet')
+        self.stem = nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False)
+        self.res_layers = []
+        in_ch = 16
+        for i, width in enumerate(widths):
+            self.add_module(f'layer{i + 1}',
+                            make_stage(in_ch, width, num, 1 if i == 0 else 2,
+                                       drop_rate))
+            self.res_layers.append(f'layer{i + 1}')
+            in_ch = width
+        self.final_bn = nn.BatchNorm2d(in_ch)
+        self.feat_dim = in_ch
+
+    def forward(self, x):
+        x = self.stem(x)
+        outs = []
+        for i, name in enumerate(self.res_layers):
+            x = getattr(self, name)(x)
+            if i == len(self.res_layers) - 1:
+                x = F.relu(self.final_bn(x))
+            if i in self.out_indices:
+                outs.append(x)
+        return tuple(outs)

@@ -1,0 +1,101 @@
+"""The mixing policy: which mixup (if any) runs in this iteration."""
+import copy
+import numbers
+from typing import List, Optional, Sequence
+
+import numpy as np
+
+from mixtoolbox.registry import BATCH_AUGMENTS
+
+
+def registered_mixups() -> List[str]:
+    """Names a mixup config may use: ours, then mmpretrain's (prefixed)."""
+    return sorted(BATCH_AUGMENTS.module_dict) + sorted(
+        f'mmpretrain.{k}' for k in BATCH_AUGMENTS.parent.module_dict)
+
+
+def build_mixup(cfg):
+    """Build one mixup from a config dict; an unknown type is a ValueError
+    that lists the registered ones."""
+    if not isinstance(cfg, dict) or 'type' not in cfg:
+        raise TypeError('a mixup config must be a dict with a `type` key, '
+                        f'got {cfg!r}')
+    try:
+        return BATCH_AUGMENTS.build(cfg)
+    except KeyError as err:
+        if 'registry' not in str(err):
+            raise
+        raise ValueError(f'unknown mixup type {cfg["type"]!r}; registered '
+                         f'mixups: {", ".join(registered_mixups())}') from err
+
+
+class MixPolicy:
+    """Per-iteration choice among several mixups.
+
+    Args:
+        mixups (Sequence[dict]): mixup configs, each with a ``prob`` key: the
+            probability of using that mixup in an iteration. Probabilities
+            must be ≥ 0 and sum to ≤ 1; the rest is the probability of a
+            plain (unmixed) iteration. A single mixup may omit ``prob``
+            (then it is used every iteration).
+
+    Example (seed 001, App. A.1: MultiMix with probability 0.5, input mixup
+    otherwise)::
+
+        mix_policy=[dict(type='MultiMix', prob=0.5),
+                    dict(type='Mixup', alpha=1.0, prob=0.5)]
+    """
+
+    def __init__(self, mixups: Optional[Sequence[dict]] = None):
+        mixups = [] if mixups is None else mixups
+        if isinstance(mixups, dict):
+            mixups = [mixups]
+        if not isinstance(mixups, (list, tuple)):
+            raise TypeError('mix_policy must be a list of mixup configs '
+                            f'(dicts with `type` and `prob`), got {mixups!r}')
+        self.mixups: List = []
+        probs = []
+        for i, cfg in enumerate(mixups):
+            cfg = copy.deepcopy(cfg)
+            if not isinstance(cfg, dict):
+                raise TypeError(f'mix_policy[{i}] must be a dict, got {cfg!r}')
+            if 'prob' not in cfg and len(mixups) > 1:
+                raise ValueError(f'mix_policy[{i}] ({cfg.get("type")}) needs '
+                                 'a `prob`: with several mixups each one '
+                                 'states its per-iteration probability')
+            prob = cfg.pop('prob', 1.0)
+            if isinstance(prob, bool) or not isinstance(prob, numbers.Real) \
+                    or not 0 <= prob <= 1:
+                raise ValueError(f'mix_policy[{i}].prob must be a number in '
+                                 f'[0, 1], got {prob!r}')
+            probs.append(float(prob))
+            self.mixups.append(build_mixup(cfg))
+        if sum(probs) > 1 + 1e-6:
+            raise ValueError('the probabilities of mix_policy must sum to at '
+                             f'most 1 (the rest means no mixing), got '
+                             f'{probs} summing to {sum(probs):g}')
+        self.probs = probs
+
+    def __len__(self) -> int:
+        return len(self.mixups)
+
+    def choose(self, u: Optional[float] = None):
+        """The mixup for this iteration, or None for a plain one.
+
+        Args:
+            u (float, optional): a number in [0, 1) to decide with; drawn
+                from numpy's global RNG (seeded by mmengine) when omitted.
+        """
+        if u is None:
+            u = np.random.random_sample()
+        edge = 0.0
+        for mixup, prob in zip(self.mixups, self.probs):
+            edge += prob
+            if u < edge:
+                return mixup
+        return None
+
+    def __repr__(self) -> str:
+        items = ', '.join(f'{m!r}: p={p:g}'
+                          for m, p in zip(self.mixups, self.probs))
+        return f'MixPolicy([{items}])'

@@ -1,0 +1,142 @@
+"""The interface every mixup of mixtoolbox implements.
+
+A mixup splits into two halves so that each method has exact tests:
+
+* :meth:`BaseMixup.sample_params` draws all randomness (λ, partner index,
+  box, mask, ...) and returns it as a dict; it is the only place that draws.
+* :meth:`BaseMixup.mix` is a pure function of inputs, scores and those
+  params and returns a :class:`~mixtoolbox.structures.MixedBatch`.
+
+``__call__(inputs, scores) -> (inputs, scores)`` chains both, which is the
+``BATCH_AUGMENTS`` contract of mmpretrain, so model-free mixups plug into
+mmpretrain's ``ImageClassifier(train_cfg=dict(augments=[...]))`` unchanged.
+
+Inside :class:`~mixtoolbox.models.MixupClassifier` a mixup is driven through
+:meth:`BaseMixup.forward_train`, which by default mixes pixels and runs the
+whole network; model-aware mixups (saliency) and embedding-space mixups
+override it and use the classifier's building blocks (``extract_feat``,
+``head``, ``saliency``), so adding a method means adding a class.
+"""
+import abc
+import numbers
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from mixtoolbox.structures import MixedBatch
+
+
+def check_positive(name: str, value, owner: str) -> float:
+    """``value`` as a float, or a ValueError/TypeError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f'{owner}: `{name}` must be a positive number, '
+                        f'got {value!r} of type {type(value).__name__}')
+    if not value > 0 or not np.isfinite(value):
+        raise ValueError(f'{owner}: `{name}` must be a positive finite '
+                         f'number (> 0), got {value!r}')
+    return float(value)
+
+
+def check_batch(inputs, scores, owner: str, spatial: bool = True) -> None:
+    """Shape checks shared by all mixups (clear errors instead of garbage)."""
+    if not isinstance(inputs, Tensor) or not isinstance(scores, Tensor):
+        raise TypeError(f'{owner}: `inputs` and `scores` must be tensors, '
+                        f'got {type(inputs).__name__} and '
+                        f'{type(scores).__name__}')
+    if spatial and inputs.dim() != 4:
+        raise ValueError(f'{owner}: `inputs` must be 4-D [N, C, H, W], got '
+                         f'shape {tuple(inputs.shape)}')
+    if scores.dim() != 2 or scores.size(0) != inputs.size(0):
+        raise ValueError(f'{owner}: `scores` must be 2-D [N, K] with N = '
+                         f'{inputs.size(0)} (the batch size of `inputs`), got '
+                         f'shape {tuple(scores.shape)}; turn labels into '
+                         f'one-hot / soft targets first')
+    if not scores.is_floating_point():
+        raise TypeError(f'{owner}: `scores` must be a floating point tensor '
+                        f'of soft targets, got dtype {scores.dtype}')
+
+
+class BaseMixup(abc.ABC):
+    """Base class of all mixups.
+
+    Subclasses implement :meth:`sample_params` and :meth:`mix`.
+
+    Attributes:
+        space (str): ``'input'`` (mixes pixels) or ``'feature'`` (mixes
+            embeddings inside the network).
+        model_free (bool): True when the method needs nothing but the batch;
+            only those are usable as mmpretrain ``BATCH_AUGMENTS``.
+    """
+    space = 'input'
+    model_free = True
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    # ---------------------------------------------------------------- random
+    @abc.abstractmethod
+    def sample_params(self, inputs: Tensor) -> dict:
+        """Draw this method's randomness for a batch like ``inputs``."""
+
+    @staticmethod
+    def sample_beta(alpha: float) -> float:
+        """λ ~ Beta(alpha, alpha) from numpy's global RNG (mmengine seeds it);
+        a host float, so no device sync on CUDA."""
+        return float(np.random.beta(alpha, alpha))
+
+    @staticmethod
+    def sample_index(inputs: Tensor) -> Tensor:
+        """A random partner permutation on the inputs' device."""
+        return torch.randperm(inputs.size(0), device=inputs.device)
+
+    # ----------------------------------------------------------------- mixing
+    @abc.abstractmethod
+    def mix(self, inputs: Tensor, scores: Tensor, **params) -> MixedBatch:
+        """Mix ``inputs`` and ``scores`` with explicit randomness."""
+
+    def __call__(self, inputs: Tensor, scores: Tensor) -> Tuple[Tensor, Tensor]:
+        """mmpretrain ``BATCH_AUGMENTS`` contract.
+
+        A batch of one sample has nobody to mix with and is returned as it is
+        (the last batch of an epoch can be that small).
+        """
+        check_batch(inputs, scores, self.name, spatial=self.space == 'input')
+        if inputs.size(0) < 2:
+            return inputs, scores
+        out = self.mix(inputs, scores, **self.sample_params(inputs))
+        return out.inputs, out.target
+
+    # ------------------------------------------------------------- training
+    def forward_train(self, model, inputs: Tensor, scores: Tensor,
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
+        """Logits of the network on the mixed batch.
+
+        Args:
+            model (MixupClassifier): provides ``extract_feat`` and ``head``
+                (and ``saliency`` for model-aware methods).
+            inputs (Tensor): the batch ``[N, C, H, W]``.
+            scores (Tensor): soft targets ``[N, K]``.
+            params (dict, optional): replay this randomness instead of
+                drawing new (self-distillation applies the student's mixing
+                to the teacher's view).
+
+        Returns:
+            tuple: logits ``[N', K]`` and the :class:`MixedBatch`.
+        """
+        if params is None:
+            params = self.sample_params(inputs)
+        batch = self.mix(inputs, scores, **params)
+        return model.head(model.extract_feat(batch.inputs)), batch
+
+    def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
+        """Mixed-sample loss; the default is the head's soft-target loss."""
+        return model.soft_loss(logits, batch.target)
+
+    def __repr__(self) -> str:
+        args = ', '.join(f'{k}={v!r}' for k, v in vars(self).items()
+                         if not k.startswith('_'))
+        return f'{self.name}({args})'

@@ -1,0 +1,97 @@
+"""CutMix: Yun et al., "CutMix: Regularization Strategy to Train Strong
+Classifiers with Localizable Features", ICCV 2019."""
+import math
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from mixtoolbox.registry import BATCH_AUGMENTS
+from mixtoolbox.structures import MixedBatch
+from .base import BaseMixup, check_positive
+
+
+def sample_box(lam: float, height: int, width: int, rng=np.random):
+    """CutMix box (Yun et al., §3.1): centre uniform over the image, sides
+    H·√(1−λ) and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
+    cut = math.sqrt(1.0 - lam)
+    cut_h, cut_w = int(height * cut), int(width * cut)
+    cy, cx = rng.randint(height), rng.randint(width)
+    y1, y2 = np.clip([cy - cut_h // 2, cy + cut_h // 2], 0, height)
+    x1, x2 = np.clip([cx - cut_w // 2, cx + cut_w // 2], 0, width)
+    return int(y1), int(y2), int(x1), int(x2)
+
+
+def paste_box(inputs: Tensor, source: Tensor, box, inplace: bool) -> Tensor:
+    """``inputs`` with ``source`` (already cropped to the box) pasted."""
+    y1, y2, x1, x2 = box
+    out = inputs if inplace else inputs.clone()
+    out[:, :, y1:y2, x1:x2] = source
+    return out
+
+
+def box_mask(box, height: int, width: int, device) -> Tensor:
+    """``[1, 1, H, W]`` share of the own image: 0 inside the box, 1 outside."""
+    y1, y2, x1, x2 = box
+    mask = torch.ones(1, 1, height, width, device=device)
+    mask[:, :, y1:y2, x1:x2] = 0
+    return mask
+
+
+def box_lam(box, height: int, width: int) -> float:
+    """Share of the own image once the pasted box is known."""
+    y1, y2, x1, x2 = box
+    return 1.0 - (y2 - y1) * (x2 - x1) / float(height * width)
+
+
+@BATCH_AUGMENTS.register_module()
+class CutMix(BaseMixup):
+    """CutMix: paste a box of the partner image.
+
+    λ ~ Beta(α, α); a box B with sides √(1−λ)·(H, W) and a uniformly drawn
+    centre is cut from x_π(i) and pasted into x_i (paper eq. 1, §3.1):
+
+        x̃_i = M ⊙ x_i + (1 − M) ⊙ x_π(i),    ỹ_i = λ' y_i + (1 − λ') y_π(i)
+
+    with λ' = 1 − |B| / (HW) recomputed after clipping the box to the image.
+
+    Args:
+        alpha (float): Beta concentration α > 0. Defaults to 1.0 (paper and
+            the CIFAR baselines of seeds 001/003).
+        inplace (bool): paste into the given tensor instead of a copy, as
+            mmpretrain's and timm's CutMix do. Defaults to True; set False to
+            keep the input batch intact.
+
+    Example:
+        >>> import torch
+        >>> x, y = torch.zeros(2, 1, 4, 4), torch.eye(2)
+        >>> x[1] = 1
+        >>> out = CutMix().mix(x, y, box=(0, 2, 0, 2),
+        ...                    index=torch.tensor([1, 0]))
+        >>> out.target[0].tolist()
+        [0.75, 0.25]
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = True):
+        self.alpha = check_positive('alpha', alpha, 'CutMix')
+        self.inplace = bool(inplace)
+
+    def sample_params(self, inputs: Tensor) -> dict:
+        h, w = inputs.shape[-2:]
+        lam = self.sample_beta(self.alpha)
+        return dict(box=sample_box(lam, h, w),
+                    index=self.sample_index(inputs))
+
+    def mix(self, inputs: Tensor, scores: Tensor, box,
+            index: Tensor) -> MixedBatch:
+        h, w = inputs.shape[-2:]
+        y1, y2, x1, x2 = box
+        patch = inputs[index, :, y1:y2, x1:x2]
+        mixed = paste_box(inputs, patch, box, self.inplace)
+        lam = box_lam(box, h, w)
+        target = scores[index].lerp_(scores, lam)
+        return MixedBatch(
+            mixed, target,
+            lam=torch.full((inputs.size(0), ), lam, device=inputs.device),
+            index=index, mask=box_mask(box, h, w, inputs.device),
+            params=dict(box=box, index=index))

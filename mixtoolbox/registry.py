@@ -1,0 +1,61 @@
+"""Registries of mixtoolbox: children of mmpretrain's, scope ``mixtoolbox``.
+
+A module registered here is found from configs as ``type='Name'`` when the
+default scope is ``mixtoolbox`` (what :func:`register_all_modules` sets) and as
+``type='mixtoolbox.Name'`` from any other scope, e.g. inside mmpretrain's own
+``ImageClassifier(train_cfg=dict(augments=[dict(type='mixtoolbox.FMix')]))``.
+Lookups that miss here fall back to mmpretrain's registries, then mmengine's,
+so every mmpretrain backbone, neck, head, dataset and transform stays usable.
+"""
+from mmengine.registry import Registry
+from mmpretrain.registry import BATCH_AUGMENTS as MMPRE_BATCH_AUGMENTS
+from mmpretrain.registry import DATA_SAMPLERS as MMPRE_DATA_SAMPLERS
+from mmpretrain.registry import DATASETS as MMPRE_DATASETS
+from mmpretrain.registry import EVALUATORS as MMPRE_EVALUATORS
+from mmpretrain.registry import HOOKS as MMPRE_HOOKS
+from mmpretrain.registry import LOG_PROCESSORS as MMPRE_LOG_PROCESSORS
+from mmpretrain.registry import LOOPS as MMPRE_LOOPS
+from mmpretrain.registry import METRICS as MMPRE_METRICS
+from mmpretrain.registry import MODEL_WRAPPERS as MMPRE_MODEL_WRAPPERS
+from mmpretrain.registry import MODELS as MMPRE_MODELS
+from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS as \
+    MMPRE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmpretrain.registry import OPTIM_WRAPPERS as MMPRE_OPTIM_WRAPPERS
+from mmpretrain.registry import OPTIMIZERS as MMPRE_OPTIMIZERS
+from mmpretrain.registry import PARAM_SCHEDULERS as MMPRE_PARAM_SCHEDULERS
+from mmpretrain.registry import RUNNERS as MMPRE_RUNNERS
+from mmpretrain.registry import TRANSFORMS as MMPRE_TRANSFORMS
+
+SCOPE = 'mixtoolbox'
+
+
+def _child(name, parent, *locations):
+    return Registry(
+        name, parent=parent, scope=SCOPE, locations=list(locations))
+
+
+RUNNERS = _child('runner', MMPRE_RUNNERS, 'mixtoolbox.engine')
+LOOPS = _child('loop', MMPRE_LOOPS, 'mixtoolbox.engine')
+HOOKS = _child('hook', MMPRE_HOOKS, 'mixtoolbox.engine')
+LOG_PROCESSORS = _child('log processor', MMPRE_LOG_PROCESSORS,
+                        'mixtoolbox.engine')
+OPTIMIZERS = _child('optimizer', MMPRE_OPTIMIZERS, 'mixtoolbox.engine')
+OPTIM_WRAPPERS = _child('optim wrapper', MMPRE_OPTIM_WRAPPERS,
+                        'mixtoolbox.engine')
+OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
+                                    MMPRE_OPTIM_WRAPPER_CONSTRUCTORS,
+                                    'mixtoolbox.engine')
+PARAM_SCHEDULERS = _child('parameter scheduler', MMPRE_PARAM_SCHEDULERS,
+                          'mixtoolbox.engine')
+DATASETS = _child('dataset', MMPRE_DATASETS, 'mixtoolbox.datasets')
+DATA_SAMPLERS = _child('data sampler', MMPRE_DATA_SAMPLERS,
+                       'mixtoolbox.datasets')
+TRANSFORMS = _child('transform', MMPRE_TRANSFORMS, 'mixtoolbox.datasets')
+MODELS = _child('model', MMPRE_MODELS, 'mixtoolbox.models')
+MODEL_WRAPPERS = _child('model_wrapper', MMPRE_MODEL_WRAPPERS,
+                        'mixtoolbox.models')
+BATCH_AUGMENTS = _child('batch augment', MMPRE_BATCH_AUGMENTS,
+                        'mixtoolbox.models')
+METRICS = _child('metric', MMPRE_METRICS, 'mixtoolbox.evaluation')
+EVALUATORS = _child('evaluator', MMPRE_EVALUATORS,
+                    'mixtoolbox.evaluation')

@@ -1,0 +1,3 @@
+from .mixed_batch import MixedBatch
+
+__all__ = ['MixedBatch']
