@@ -1,0 +1,38 @@
+# Fashion-MNIST (28×28 grey, 10 classes). `data_root` holds the decompressed
+# IDX files; `make data` / tools/dataset_converters/prepare_fashion_mnist.py
+# writes them from the Debian package `dataset-fashion-mnist`.
+dataset_type = 'FashionMNIST'
+data_root = 'data/fashion_mnist'
+data_preprocessor = dict(
+    num_classes=10,
+    # mean / std of the training images, in pixel units
+    mean=[72.94],
+    std=[90.02],
+    to_rgb=False)
+
+train_pipeline = [
+    dict(type='RandomCrop', crop_size=28, padding=2),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [dict(type='PackInputs')]
+
+train_dataloader = dict(
+    batch_size=128,
+    num_workers=2,
+    persistent_workers=True,
+    dataset=dict(type=dataset_type, data_root=data_root, test_mode=False,
+                 download=False, pipeline=train_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=True),
+)
+val_dataloader = dict(
+    batch_size=500,
+    num_workers=2,
+    persistent_workers=True,
+    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
+                 download=False, pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False),
+)
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator

@@ -1,0 +1,39 @@
+# Tiny-ImageNet-200 (64×64, 200 classes), batch 128 (seed 001 App. A.1).
+# Expected layout under `data_root` (class folders for both splits; move the
+# official val images into val/<wnid>/ with val_annotations.txt first):
+#   train/<wnid>/images/*.JPEG   val/<wnid>/*.JPEG
+dataset_type = 'CustomDataset'
+data_root = 'data/tiny-imagenet-200'
+data_preprocessor = dict(
+    num_classes=200,
+    mean=[122.46, 114.26, 101.36],
+    std=[70.49, 68.76, 71.93],
+    to_rgb=True)
+
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=64),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=128,
+    num_workers=4,
+    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='train',
+                 pipeline=train_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=True),
+)
+val_dataloader = dict(
+    batch_size=128,
+    num_workers=4,
+    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='val',
+                 pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False),
+)
+val_evaluator = dict(type='Accuracy', topk=(1, 5))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator

@@ -1,0 +1,15 @@
+# ViT-S/16 (mmpretrain's VisionTransformer 'small'), 224 px, soft-target CE
+# (seed 001 Table 3 trains it with AdamW).
+model = dict(
+    type='MixupClassifier',
+    backbone=dict(type='VisionTransformer', arch='small', img_size=224,
+                  patch_size=16, drop_path_rate=0.1),
+    neck=None,
+    head=dict(
+        type='VisionTransformerClsHead',
+        num_classes=1000,
+        in_channels=384,
+        loss=dict(type='CrossEntropyLoss', use_soft=True, loss_weight=1.0),
+        topk=(1, 5)),
+    mix_policy=[],
+)
