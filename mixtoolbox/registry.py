@@ -24,7 +24,14 @@ from mmpretrain.registry import OPTIM_WRAPPERS as MMPRE_OPTIM_WRAPPERS
 from mmpretrain.registry import OPTIMIZERS as MMPRE_OPTIMIZERS
 from mmpretrain.registry import PARAM_SCHEDULERS as MMPRE_PARAM_SCHEDULERS
 from mmpretrain.registry import RUNNERS as MMPRE_RUNNERS
+from mmpretrain.registry import RUNNER_CONSTRUCTORS as \
+    MMPRE_RUNNER_CONSTRUCTORS
+from mmpretrain.registry import TASK_UTILS as MMPRE_TASK_UTILS
 from mmpretrain.registry import TRANSFORMS as MMPRE_TRANSFORMS
+from mmpretrain.registry import VISBACKENDS as MMPRE_VISBACKENDS
+from mmpretrain.registry import VISUALIZERS as MMPRE_VISUALIZERS
+from mmpretrain.registry import WEIGHT_INITIALIZERS as \
+    MMPRE_WEIGHT_INITIALIZERS
 
 SCOPE = 'mixtoolbox'
 
@@ -34,9 +41,16 @@ def _child(name, parent, *locations):
         name, parent=parent, scope=SCOPE, locations=list(locations))
 
 
+# Every registry the mmengine Runner builds from gets a child here: with the
+# default scope 'mixtoolbox' mmengine looks for a 'mixtoolbox' child of each
+# root registry and would otherwise miss mmpretrain's modules (e.g. its
+# UniversalVisualizer).
 RUNNERS = _child('runner', MMPRE_RUNNERS, 'mixtoolbox.engine')
+RUNNER_CONSTRUCTORS = _child('runner constructor', MMPRE_RUNNER_CONSTRUCTORS,
+                             'mixtoolbox.engine')
 LOOPS = _child('loop', MMPRE_LOOPS, 'mixtoolbox.engine')
-HOOKS = _child('hook', MMPRE_HOOKS, 'mixtoolbox.engine')
+HOOKS = _child('hook', MMPRE_HOOKS, 'mixtoolbox.engine',
+               'mixtoolbox.evaluation')
 LOG_PROCESSORS = _child('log processor', MMPRE_LOG_PROCESSORS,
                         'mixtoolbox.engine')
 OPTIMIZERS = _child('optimizer', MMPRE_OPTIMIZERS, 'mixtoolbox.engine')
@@ -53,9 +67,14 @@ DATA_SAMPLERS = _child('data sampler', MMPRE_DATA_SAMPLERS,
 TRANSFORMS = _child('transform', MMPRE_TRANSFORMS, 'mixtoolbox.datasets')
 MODELS = _child('model', MMPRE_MODELS, 'mixtoolbox.models')
 MODEL_WRAPPERS = _child('model_wrapper', MMPRE_MODEL_WRAPPERS,
-                        'mixtoolbox.models')
+                        'mixtoolbox.engine')
 BATCH_AUGMENTS = _child('batch augment', MMPRE_BATCH_AUGMENTS,
                         'mixtoolbox.models')
 METRICS = _child('metric', MMPRE_METRICS, 'mixtoolbox.evaluation')
 EVALUATORS = _child('evaluator', MMPRE_EVALUATORS,
                     'mixtoolbox.evaluation')
+WEIGHT_INITIALIZERS = _child('weight initializer',
+                             MMPRE_WEIGHT_INITIALIZERS, 'mixtoolbox.models')
+TASK_UTILS = _child('task util', MMPRE_TASK_UTILS, 'mixtoolbox.models')
+VISUALIZERS = _child('visualizer', MMPRE_VISUALIZERS, 'mixtoolbox.engine')
+VISBACKENDS = _child('vis_backend', MMPRE_VISBACKENDS, 'mixtoolbox.engine')

@@ -12,6 +12,9 @@ default_hooks = dict(
     visualization=dict(type='VisualizationHook', enable=False),
 )
 
+# RNG states travel with checkpoints so that a resumed run is exact
+custom_hooks = [dict(type='RNGStateHook')]
+
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

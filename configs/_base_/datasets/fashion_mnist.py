@@ -21,7 +21,7 @@ train_dataloader = dict(
     batch_size=128,
     num_workers=2,
     persistent_workers=True,
-    dataset=dict(type=dataset_type, data_root=data_root, test_mode=False,
+    dataset=dict(type=dataset_type, data_root=data_root, split='train',
                  download=False, pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),
 )
@@ -29,7 +29,7 @@ val_dataloader = dict(
     batch_size=500,
     num_workers=2,
     persistent_workers=True,
-    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
+    dataset=dict(type=dataset_type, data_root=data_root, split='test',
                  download=False, pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )

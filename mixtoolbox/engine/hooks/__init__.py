@@ -1,0 +1,3 @@
+from .anneal import AnnealingHook, anneal_value  # noqa: F401
+from .mixed_gallery import MixedGalleryHook  # noqa: F401
+from .momentum import MomentumScheduleHook  # noqa: F401

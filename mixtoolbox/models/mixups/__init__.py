@@ -2,6 +2,17 @@ from .base import BaseMixup, check_batch, check_positive
 from .cutmix import CutMix
 from .mixup import Mixup
 from .resizemix import ResizeMix
+from .fmix import FMix
+from .gridmix import GridMix
+from .smoothmix import SmoothMix
+from .saliencymix import SaliencyMix
+from .zeta_mixup import ZetaMixup
+from .multi_interp import MultiInterp, interp_hook
+from .puzzlemix import PuzzleMix
+from .comixup import CoMixup
+from .rmix import RMix
 
 __all__ = ['BaseMixup', 'check_batch', 'check_positive', 'Mixup', 'CutMix',
-           'ResizeMix']
+           'ResizeMix', 'FMix', 'GridMix', 'SmoothMix', 'SaliencyMix',
+           'ZetaMixup', 'MultiInterp', 'interp_hook', 'PuzzleMix',
+           'CoMixup', 'RMix']

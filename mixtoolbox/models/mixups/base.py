@@ -53,9 +53,6 @@ def check_batch(inputs, scores, owner: str, spatial: bool = True) -> None:
                          f'{inputs.size(0)} (the batch size of `inputs`), got '
                          f'shape {tuple(scores.shape)}; turn labels into '
                          f'one-hot / soft targets first')
-    if not scores.is_floating_point():
-        raise TypeError(f'{owner}: `scores` must be a floating point tensor '
-                        f'of soft targets, got dtype {scores.dtype}')
 
 
 class BaseMixup(abc.ABC):
@@ -104,6 +101,10 @@ class BaseMixup(abc.ABC):
         (the last batch of an epoch can be that small).
         """
         check_batch(inputs, scores, self.name, spatial=self.space == 'input')
+        if not scores.is_floating_point():
+            # mmpretrain's data preprocessor hands over one-hot int64 scores
+            scores = scores.to(inputs.dtype if inputs.is_floating_point()
+                               else torch.get_default_dtype())
         if inputs.size(0) < 2:
             return inputs, scores
         out = self.mix(inputs, scores, **self.sample_params(inputs))

@@ -1,0 +1,11 @@
+# PreActResNet-18 on CIFAR-100: SmoothMix (Gaussian mask), σ ~ U(0.25, 0.5)
+# × image side (the SmoothMix authors' code).
+# Protocol of seed 001 App. A.1: SGD lr 0.1, ×0.1 every 500 of 2000 epochs.
+_base_ = [
+    '../_base_/models/preactresnet18_cifar.py',
+    '../_base_/datasets/cifar100.py',
+    '../_base_/schedules/cifar_sgd_2000e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(head=dict(num_classes=100),
+             mix_policy=[dict(type='SmoothMix', sigma=(0.25, 0.5))])

@@ -1,0 +1,94 @@
+"""Save grids of mixed samples during training, to look at what a learnable
+mixer learns."""
+import os.path as osp
+
+import torch
+from mmengine.dist import is_main_process
+from mmengine.hooks import Hook
+from mmengine.utils import mkdir_or_exist
+from torchvision.utils import make_grid, save_image
+
+from mixtoolbox.registry import HOOKS
+from .anneal import unwrap
+
+
+def denormalize(images: torch.Tensor, preprocessor) -> torch.Tensor:
+    """Undo the data preprocessor's ``(x − mean) / std`` and map to [0, 1]
+    (pixel values are 0..255 before normalisation)."""
+    images = images.detach().float()
+    if getattr(preprocessor, '_enable_normalize', False):
+        images = images * preprocessor.std.to(images) + \
+            preprocessor.mean.to(images)
+    return (images / 255.0).clamp(0, 1)
+
+
+@HOOKS.register_module()
+class MixedGalleryHook(Hook):
+    """Every ``interval`` iterations write ``<work_dir>/<out_dir>/
+    iter_<k>.png``: rows x_i, x_j, mask s_i (white = x_i), mixed sample, one
+    column per sample.
+
+    The model must expose ``keep_last_mix`` and ``last_mix`` (a
+    :class:`~mixtoolbox.structures.MixedBatch` with the clean batch in
+    ``extras['source']``), as :class:`AutoMixClassifier` does; the hook asks
+    for the batch only in the iterations it saves, so nothing is kept
+    otherwise.
+
+    Args:
+        interval (int): save every this many iterations. Defaults to 500.
+        num_samples (int): columns of the grid. Defaults to 8.
+        out_dir (str): folder under the work dir. Defaults to
+            ``'mixed_samples'``.
+    """
+    priority = 'LOW'
+
+    def __init__(self, interval: int = 500, num_samples: int = 8,
+                 out_dir: str = 'mixed_samples'):
+        for name, value in (('interval', interval),
+                            ('num_samples', num_samples)):
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or value < 1:
+                raise ValueError(f'MixedGalleryHook: `{name}` must be a '
+                                 f'positive int, got {value!r}')
+        self.interval, self.num_samples = interval, num_samples
+        self.out_dir = out_dir
+
+    def before_train(self, runner) -> None:
+        model = unwrap(runner.model)
+        if not (hasattr(model, 'keep_last_mix')
+                and hasattr(model, 'last_mix')):
+            raise TypeError('MixedGalleryHook: the model '
+                            f'({type(model).__name__}) does not expose '
+                            '`keep_last_mix` / `last_mix` (e.g. '
+                            'AutoMixClassifier)')
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        unwrap(runner.model).keep_last_mix = self.every_n_train_iters(
+            runner, self.interval)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        model = unwrap(runner.model)
+        batch, model.last_mix = model.last_mix, None
+        model.keep_last_mix = False
+        if batch is None or not is_main_process():
+            return
+        path = osp.join(runner.work_dir, self.out_dir,
+                        f'iter_{runner.iter + 1}.png')
+        mkdir_or_exist(osp.dirname(path))
+        save_image(self.grid(batch, model.data_preprocessor), path)
+
+    def grid(self, batch, preprocessor) -> torch.Tensor:
+        """``[3, H', W']`` image grid of one mixed batch."""
+        k = min(self.num_samples, batch.inputs.size(0))
+        source = batch.extras['source']
+        x_i = denormalize(source[:k], preprocessor)
+        x_j = denormalize(source[batch.index[:k]], preprocessor)
+        mixed = denormalize(batch.inputs[:k], preprocessor)
+        mask = batch.mask[:k].detach().float().expand(
+            k, 1, *x_i.shape[-2:])
+        rows = [x_i, x_j, mask.expand(-1, x_i.size(1), -1, -1), mixed]
+        if x_i.size(1) not in (1, 3):  # make_grid wants grey or RGB
+            rows = [r[:, :1] for r in rows]
+        return make_grid(torch.cat(rows).cpu(), nrow=k, padding=1)

@@ -1,0 +1,243 @@
+"""AutoMix / SAMix momentum pipeline (seed 003 App. A.1.2, eqs. (10)-(12))."""
+import numbers
+from typing import List
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmengine.model import ExponentialMovingAverage
+from mmpretrain.structures import DataSample
+from torch import Tensor
+
+from mixtoolbox.models.losses import EtaBalancedLoss  # noqa: F401 (registers)
+from mixtoolbox.models.mixers.mixer import adjust_mask
+from mixtoolbox.models.mixups.base import check_positive
+from mixtoolbox.registry import MODELS
+from mixtoolbox.structures import MixedBatch
+from .mixup_classifier import MixupClassifier
+
+
+class _Tapped(Exception):
+    """Carries a stage output out of the momentum backbone so the stages
+    after layer l are never computed."""
+
+
+def ema_weight_of_new(momentum: float) -> float:
+    """The paper's decay m of θ_k ← m θ_k + (1 − m) θ_q (eq. 12; MoCo and
+    OpenMixup use the same convention) as mmengine's EMA ``momentum``, which
+    is the weight of the *new* value: 0.999 → 0.001."""
+    return 1.0 - momentum
+
+
+def _number(name, value, low, high):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not low <= value <= high:
+        raise ValueError(f'AutoMixClassifier: `{name}` must be a number in '
+                         f'[{low}, {high}], got {value!r}')
+    return float(value)
+
+
+@MODELS.register_module()
+class AutoMixClassifier(MixupClassifier):
+    """Online network (θ, ω) + momentum network (θ_k, ω_k) + learnable Mixer.
+
+    Each training step (seed 003 App. A.1.2): (0) the momentum network moves
+    towards the online one, θ_k ← m θ_k + (1 − m) θ_q (eq. 12, done at the
+    start of the step, i.e. right after the previous optimiser step); (1) it
+    gives the layer-l feature maps z^l of the clean batch; (2) the Mixer
+    makes two masks from them with independent λ and partners: one for the
+    Mixer (its loss L_φ = L_φ^cls + L_φ^mask flows through the frozen
+    momentum network, eq. 11) and one, detached, for the online network
+    (mixup CE plus, as in the published recipe, clean CE; eq. 10). All losses
+    are summed (eq. 5); their parameters are disjoint, so each part only
+    trains its own module.
+
+    Args:
+        backbone, neck, head, pretrained, train_cfg, data_preprocessor,
+            init_cfg: as in :class:`MixupClassifier`. The backbone must list
+            its stages in ``res_layers`` (mmpretrain ResNet / ResNet_CIFAR,
+            PreActResNet, WideResNet).
+        mixer (dict): the Mixer config, e.g. ``dict(type='SAMixMixer',
+            in_channels=256)``.
+        alpha (float): λ ~ Beta(α, α). Defaults to 2.0 (seed 003 §4, A.1.2).
+        mask_layer (int): l, the 1-based stage whose output feeds the Mixer.
+            Defaults to 3 (§4, A.1.2).
+        momentum (float): the decay m of eq. (12) in the paper's convention.
+            Defaults to 0.999 (§4.1); a ``MomentumScheduleHook`` raises it to
+            1 on a cosine curve.
+        mixer_loss (dict): L_φ^cls. Defaults to ``EtaBalancedLoss`` with
+            η = 0.5 (small datasets, A.1.2); η = 1 is AutoMix's mixup CE.
+        clean_loss_weight (float): weight of the online network's CE on the
+            clean batch (published recipe: 1.0, default); 0 skips it.
+        lam_margin (float): for λ ≤ margin or 1 − λ ≤ margin the online batch
+            uses plain mixup (constant mask). Defaults to 0.08 (published
+            AutoMix/SAMix configs).
+        lam_adjust (float): probability of λ-adjusting the online mask
+            (§3.3). Defaults to 0.25 (the published code's CIFAR value).
+        mix_policy: must be empty; this classifier mixes with its Mixer.
+
+    Example:
+        >>> from mixtoolbox.utils import register_all_modules
+        >>> register_all_modules()  # configs' types resolve in our scope
+        >>> model = AutoMixClassifier(
+        ...     backbone=dict(type='PreActResNet', base_channels=8),
+        ...     neck=dict(type='GlobalAveragePooling'),
+        ...     head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
+        ...               loss=dict(type='CrossEntropyLoss', use_soft=True)),
+        ...     mixer=dict(type='SAMixMixer', in_channels=32))
+        >>> model.momentum, round(model.momentum_net.momentum, 6)
+        (0.999, 0.001)
+    """
+
+    def __init__(self, backbone: dict, mixer: dict, neck=None, head=None,
+                 alpha: float = 2.0, mask_layer: int = 3,
+                 momentum: float = 0.999,
+                 mixer_loss: dict = dict(type='EtaBalancedLoss', eta=0.5),
+                 clean_loss_weight: float = 1.0, lam_margin: float = 0.08,
+                 lam_adjust: float = 0.25, mix_policy=None,
+                 pretrained=None, train_cfg=None, data_preprocessor=None,
+                 init_cfg=None):
+        if mix_policy:
+            raise ValueError('AutoMixClassifier: `mix_policy` must be empty; '
+                             'the learnable Mixer does the mixing')
+        super().__init__(backbone=backbone, neck=neck, head=head,
+                         pretrained=pretrained, train_cfg=train_cfg,
+                         data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self._check_soft_loss()
+        self.alpha = check_positive('alpha', alpha, 'AutoMixClassifier')
+        stages = getattr(self.backbone, 'res_layers', None)
+        if not stages:
+            raise ValueError('AutoMixClassifier: the backbone must list its '
+                             'stages in `res_layers` (ResNet, ResNet_CIFAR, '
+                             f'PreActResNet, WideResNet); '
+                             f'{type(self.backbone).__name__} does not')
+        if isinstance(mask_layer, bool) or mask_layer not in range(
+                1, len(stages) + 1):
+            raise ValueError('AutoMixClassifier: `mask_layer` must be a stage '
+                             f'number in 1..{len(stages)}, got {mask_layer!r}')
+        self.mask_stage = stages[mask_layer - 1]
+        self.clean_loss_weight = _number('clean_loss_weight',
+                                         clean_loss_weight, 0, float('inf'))
+        self.lam_margin = _number('lam_margin', lam_margin, 0, 0.5)
+        self.lam_adjust = _number('lam_adjust', lam_adjust, 0, 1)
+        self.mixer = MODELS.build(mixer)
+        self.mixer_loss = MODELS.build(mixer_loss)
+        # mmengine's constructor refuses the end points m = 0 and 1; the
+        # `momentum` setter below writes the real value right away
+        self.momentum_net = ExponentialMovingAverage(self._online(), 0.5)
+        self.momentum = momentum
+        self.keep_last_mix = False  # set by MixedGalleryHook
+        self.last_mix = None
+
+    @property
+    def momentum(self) -> float:
+        """m of eq. (12), paper convention (weight of the old average)."""
+        return 1.0 - self.momentum_net.momentum
+
+    @momentum.setter
+    def momentum(self, value: float) -> None:
+        value = _number('momentum', value, 0, 1)
+        self.momentum_net.momentum = ema_weight_of_new(value)
+
+    def _online(self) -> nn.ModuleDict:
+        parts = dict(backbone=self.backbone)
+        if self.with_neck:
+            parts['neck'] = self.neck
+        parts['head'] = self.head
+        return nn.ModuleDict(parts)
+
+    @torch.no_grad()
+    def momentum_update(self) -> None:
+        """θ_k ← m θ_k + (1 − m) θ_q; the first call copies θ_q."""
+        self.momentum_net.update_parameters(self._online())
+
+    @torch.no_grad()
+    def momentum_features(self, inputs: Tensor) -> Tensor:
+        """z^l of the clean batch from the momentum backbone."""
+        net = self.momentum_net.module.backbone
+
+        def tap(module, args, output):
+            raise _Tapped(output)
+
+        handle = getattr(net, self.mask_stage).register_forward_hook(tap)
+        try:
+            net(inputs)
+        except _Tapped as stop:
+            return stop.args[0]
+        finally:
+            handle.remove()
+        raise RuntimeError(f'AutoMixClassifier: stage {self.mask_stage!r} '
+                           'was not run by the momentum backbone')
+
+    def momentum_logits(self, inputs: Tensor) -> Tensor:
+        net = self.momentum_net.module
+        feats = net.backbone(inputs)
+        if 'neck' in net:
+            feats = net.neck(feats)
+        return net.head(feats)
+
+    def sample_params(self, inputs: Tensor) -> dict:
+        """λ and partners for the Mixer's batch (``_k``) and the online one
+        (``_q``), and whether λ adjusting applies in this step."""
+        lam_k, lam_q = np.random.beta(self.alpha, self.alpha, size=2)
+        n, device = inputs.size(0), inputs.device
+        return dict(lam_k=float(lam_k), lam_q=float(lam_q),
+                    index_k=torch.randperm(n, device=device),
+                    index_q=torch.randperm(n, device=device),
+                    adjust=bool(np.random.random_sample() < self.lam_adjust))
+
+    @staticmethod
+    def _mix(inputs, scores, mask, lam, index) -> MixedBatch:
+        other = inputs[index]
+        mixed = other + mask.to(inputs.dtype) * (inputs - other)
+        target = scores[index].lerp(scores, lam)
+        return MixedBatch(mixed, target, index=index, mask=mask,
+                          lam=torch.full((inputs.size(0), ), lam,
+                                         device=inputs.device))
+
+    def online_batch(self, inputs, scores, feats, lam, index,
+                     adjust=False) -> MixedBatch:
+        """The online network's batch: detached mask, λ adjusting, and
+        plain mixup when λ is within ``lam_margin`` of 0 or 1."""
+        if min(lam, 1 - lam) <= self.lam_margin:
+            mask = inputs.new_full((inputs.size(0), 1, 1, 1), lam)
+        else:
+            with torch.no_grad():
+                mask = self.mixer(feats, lam, index, inputs.shape[-2:])
+            if adjust:
+                mask = adjust_mask(mask, lam)
+        return self._mix(inputs, scores, mask, lam, index)
+
+    def mix_losses(self, inputs: Tensor, scores: Tensor, params: dict) -> dict:
+        """All losses of one step for explicit randomness ``params``."""
+        feats = self.momentum_features(inputs)
+        lam_k, index_k = params['lam_k'], params['index_k']
+        mask_k = self.mixer(feats, lam_k, index_k, inputs.shape[-2:])
+        mixer_batch = self._mix(inputs, scores, mask_k, lam_k, index_k)
+        losses = dict(
+            loss_mixer=self.mixer_loss(self.momentum_logits(
+                mixer_batch.inputs), mixer_batch.target),
+            loss_mask=self.mixer.mask_loss(mask_k, lam_k))
+        if self.keep_last_mix:
+            self.last_mix = MixedBatch(
+                mixer_batch.inputs.detach(), mixer_batch.target.detach(),
+                mixer_batch.lam, index_k, mask_k.detach(),
+                extras=dict(source=inputs.detach()))
+        online = self.online_batch(inputs, scores, feats, params['lam_q'],
+                                   params['index_q'], params['adjust'])
+        logits = self.head(self.extract_feat(online.inputs))
+        losses['loss_mix'] = self.soft_loss(logits, online.target)
+        if self.clean_loss_weight > 0:
+            clean = self.head(self.extract_feat(inputs))
+            losses['loss_clean'] = (self.clean_loss_weight *
+                                    self.soft_loss(clean, scores))
+        return losses
+
+    def loss(self, inputs: Tensor, data_samples: List[DataSample]) -> dict:
+        scores = self.soft_targets(data_samples).to(inputs.device)
+        self.momentum_update()
+        if inputs.size(0) < 2:  # nobody to mix with
+            logits = self.head(self.extract_feat(inputs))
+            return dict(loss=self.soft_loss(logits, scores))
+        return self.mix_losses(inputs, scores, self.sample_params(inputs))

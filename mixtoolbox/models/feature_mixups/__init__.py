@@ -1,0 +1,15 @@
+from .alignmix import AlignMix
+from .base import FeatureMixup, forward_mixed_at, stage_names
+from .dense_multimix import DenseMultiMix
+from .functional import (aligned_mix, attention, dense_multimix,
+                         dense_weighted_ce, multimix, sample_dirichlet,
+                         sinkhorn_plan)
+from .manifoldmix import ManifoldMix
+from .multimix import MultiMix
+
+__all__ = [
+    'AlignMix', 'DenseMultiMix', 'FeatureMixup', 'ManifoldMix', 'MultiMix',
+    'aligned_mix', 'attention', 'dense_multimix', 'dense_weighted_ce',
+    'forward_mixed_at', 'multimix', 'sample_dirichlet', 'sinkhorn_plan',
+    'stage_names'
+]

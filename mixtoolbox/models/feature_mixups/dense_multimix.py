@@ -1,0 +1,132 @@
+"""Dense MultiMix: seed 001 §3.4 (Venkataramanan, Kijak, Amsaleg and
+Avrithis, NeurIPS 2023 "Embedding Space Interpolation Beyond Mini-Batch,
+Beyond Pairs and Beyond Examples")."""
+import numbers
+from typing import Optional
+
+import torch
+from torch import Tensor
+
+from mixtoolbox.registry import BATCH_AUGMENTS
+from mixtoolbox.structures import MixedBatch
+from .base import FeatureMixup
+from .functional import (ATTENTIONS, NONLINEARITIES, attention,
+                         dense_multimix, dense_weighted_ce, sample_dirichlet)
+from .multimix import check_alpha_range, check_n
+
+
+@BATCH_AUGMENTS.register_module()
+class DenseMultiMix(FeatureMixup):
+    """MultiMix at every spatial position of the last feature map.
+
+    The encoder keeps its r = h·w positions (no pooling). Attention
+    a = h(zᵀu) (eq. 10), one Λ^j ~ Dir per position j, M^j = diag(a^j)Λ^j
+    (11), M̂^j its column-normalised version (12), Z̃^j = Z^j M̂^j (13),
+    Ỹ^j = Y M̂^j (14); the classifier runs densely as a 1×1 convolution and
+    the loss is the weighted cross-entropy of eq. (15) with s = 1ᵀM^j,
+    averaged over positions.
+
+    As for MultiMix, g_W(Z^j M̂^j) = g_W(Z^j) M̂^j (affine classifier,
+    columns of M̂^j sum to 1), so the m·r logits are interpolated rather
+    than the embeddings (DESIGN.md §5); ``MixedBatch.inputs`` holds the
+    mixed logits ``[n, c, r]``, ``target`` is Ỹ ``[n, c, r]`` and
+    ``extras['weight']`` is s ``[n, r]``.
+
+    Readings where the paper is silent: attention is a sampling weight like
+    Λ and gets no gradient; under self-distillation the teacher reuses Λ
+    but computes its own attention from its own view, and both loss terms
+    use the student's weights s.
+
+    Args:
+        n (int): interpolated examples per position. Defaults to 1000 (§4.4).
+        alpha (float | tuple): Dirichlet α_k ~ U[low, high] per vector.
+            Defaults to (0.5, 2.0) (§4.4).
+        attention (str): u = 'gap' (z1_r/r, default, App. A.1), 'cam'
+            (u = W y, W the classifier's weights) or 'uniform' (a = 1_r/r).
+            Table 10 compares them.
+        nonlinearity (str): h = 'l1_relu' (default) or 'softmax'.
+        resolution (int, optional): average-pool the map to this side length
+            (1 or 2 on CIFAR; App. A.5); None keeps the backbone's (4×4 for
+            PreActResNet-18 on 32×32, 8×8 with ``last_stride=1``, 7×7 for
+            ResNet-50 at 224).
+
+    Example:
+        >>> import torch
+        >>> z, y = torch.rand(3, 4, 2, 2), torch.eye(3)
+        >>> lam = torch.full((4, 3, 5), 1 / 3)
+        >>> out = DenseMultiMix(n=5, attention='uniform').mix(z, y, lam=lam)
+        >>> out.inputs.shape, out.target.shape, out.extras['weight'].shape
+        (torch.Size([5, 4, 4]), torch.Size([5, 3, 4]), torch.Size([5, 4]))
+    """
+
+    def __init__(self, n: int = 1000, alpha=(0.5, 2.0),
+                 attention: str = 'gap', nonlinearity: str = 'l1_relu',
+                 resolution: Optional[int] = None):
+        self.n = check_n(n, 'DenseMultiMix')
+        self.alpha = check_alpha_range(alpha, 'DenseMultiMix')
+        if attention not in ATTENTIONS:
+            raise ValueError(f'DenseMultiMix: `attention` must be one of '
+                             f'{ATTENTIONS}, got {attention!r}')
+        if nonlinearity not in NONLINEARITIES:
+            raise ValueError(f'DenseMultiMix: `nonlinearity` must be one of '
+                             f'{NONLINEARITIES}, got {nonlinearity!r}')
+        if resolution is not None and (
+                isinstance(resolution, bool)
+                or not isinstance(resolution, numbers.Integral)
+                or resolution < 1):
+            raise ValueError('DenseMultiMix: `resolution` must be None or an '
+                             f'int >= 1, got {resolution!r}')
+        self.attention = attention
+        self.nonlinearity = nonlinearity
+        self.resolution = resolution
+
+    def sample_params(self, inputs: Tensor) -> dict:
+        """Λ ``[r, m, n]`` for ``inputs`` = the feature map ``[m, d, h, w]``
+        (or ``[m, d, r]``) that will be mixed."""
+        r = inputs[0, 0].numel()
+        return dict(lam=sample_dirichlet(inputs.size(0), self.n, self.alpha,
+                                         lead=(r, ), device=inputs.device))
+
+    def attention_map(self, z: Tensor, scores: Tensor,
+                      weight: Optional[Tensor] = None) -> Tensor:
+        """a ``[m, r]`` for embeddings ``z [m, d, r]`` (eq. 10), no grad."""
+        z = z.detach()
+        if self.attention == 'uniform':
+            return z.new_full((z.size(0), z.size(2)), 1.0 / z.size(2))
+        if self.attention == 'gap':
+            u = z.mean(dim=2)
+        else:
+            if weight is None:
+                raise ValueError("DenseMultiMix: attention='cam' needs the "
+                                 'classifier weights (u = W y)')
+            u = scores.to(weight.dtype) @ weight.detach()
+        return attention(z, u.to(z.dtype), self.nonlinearity)
+
+    def mix(self, inputs: Tensor, scores: Tensor, lam: Tensor,
+            attn: Optional[Tensor] = None) -> MixedBatch:
+        """Mix ``inputs [m, d, r]`` (or ``[m, d, h, w]``) with Λ and the
+        attention ``attn [m, r]`` (computed from ``inputs`` when omitted)."""
+        z = inputs.flatten(2)
+        if lam.dim() != 3 or lam.shape[:2] != (z.size(2), z.size(0)):
+            raise ValueError(f'DenseMultiMix: `lam` must be [r, m, n] = '
+                             f'[{z.size(2)}, {z.size(0)}, n], got '
+                             f'{tuple(lam.shape)}')
+        if attn is None:
+            attn = self.attention_map(z, scores)
+        mixed, target, weight = dense_multimix(z, scores, lam, attn)
+        return MixedBatch(mixed, target, params=dict(lam=lam),
+                          extras=dict(weight=weight, attention=attn))
+
+    def forward_train(self, model, inputs, scores, params=None):
+        z = model.dense_embed(inputs, self.resolution).flatten(2)
+        if params is None:
+            params = self.sample_params(z)
+        weight = model.classifier.weight if self.attention == 'cam' else None
+        attn = self.attention_map(z, scores, weight)
+        logits = model.classify(z)
+        batch = self.mix(logits, scores, attn=attn, **params)
+        return batch.inputs, batch
+
+    def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
+        return model.loss_weight * dense_weighted_ce(
+            logits, batch.target, batch.extras['weight'])

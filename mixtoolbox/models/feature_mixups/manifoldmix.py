@@ -1,0 +1,87 @@
+"""Manifold Mixup: Verma, Lamb, Beckham, Najafi, Mitliagkas, Lopez-Paz and
+Bengio, "Manifold Mixup: Better Representations by Interpolating Hidden
+States", ICML 2019."""
+import numbers
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from mixtoolbox.registry import BATCH_AUGMENTS
+from mixtoolbox.structures import MixedBatch
+from mixtoolbox.models.mixups.base import check_positive
+from .base import FeatureMixup, forward_mixed_at
+
+
+def check_layers(layers, owner: str):
+    """A non-empty tuple of distinct ints ≥ 0 (0 = input)."""
+    if isinstance(layers, int) and not isinstance(layers, bool):
+        layers = (layers, )
+    if (not isinstance(layers, (tuple, list)) or not layers or not all(
+            isinstance(k, numbers.Integral) and not isinstance(k, bool)
+            and k >= 0 for k in layers)):
+        raise ValueError(f'{owner}: `layers` must be a non-empty sequence of '
+                         f'ints >= 0 (0 = input, k = after stage k), got '
+                         f'{layers!r}')
+    return tuple(int(k) for k in layers)
+
+
+@BATCH_AUGMENTS.register_module()
+class ManifoldMix(FeatureMixup):
+    """Mix hidden states at a layer drawn per iteration.
+
+    A layer k is drawn uniformly from ``layers``; with λ ~ Beta(α, α) and a
+    partner permutation π the hidden states h_k and targets are mixed
+    (seed 001 eqs. (3)-(4); k = 0 is input mixup, eq. (5)):
+
+        h̃_i = λ h_k(x_i) + (1 − λ) h_k(x_π(i)),   ỹ_i = λ y_i + (1 − λ) y_π(i)
+
+    and the rest of the network runs on h̃. Layer k ≥ 1 is the output of
+    stage k of the backbone (``res_layers[k - 1]``), tapped with a forward
+    hook, so any backbone with ``res_layers`` works unchanged.
+
+    Args:
+        alpha (float): Beta concentration. Defaults to 2.0, the CIFAR value
+            of Verma et al. (§5.1; not stated in the seeds).
+        layers (Sequence[int]): candidate layers. Defaults to (0, 1, 2), the
+            PreActResNet setting of Verma et al. (§5.1).
+
+    Example:
+        >>> import torch
+        >>> h, y = torch.rand(4, 8, 2, 2), torch.eye(4)
+        >>> out = ManifoldMix().mix(h, y, lam=0.3, layer=1,
+        ...                         index=torch.tensor([1, 0, 3, 2]))
+        >>> torch.allclose(out.inputs[0], 0.3 * h[0] + 0.7 * h[1])
+        True
+    """
+
+    def __init__(self, alpha: float = 2.0, layers=(0, 1, 2)):
+        self.alpha = check_positive('alpha', alpha, 'ManifoldMix')
+        self.layers = check_layers(layers, 'ManifoldMix')
+
+    def sample_params(self, inputs: Tensor) -> dict:
+        return dict(lam=self.sample_beta(self.alpha),
+                    index=self.sample_index(inputs),
+                    layer=int(np.random.choice(self.layers)))
+
+    def mix(self, inputs: Tensor, scores: Tensor, lam: float, index: Tensor,
+            layer: int = 0) -> MixedBatch:
+        mixed = inputs[index].lerp_(inputs, lam)
+        target = scores[index].lerp_(scores, lam)
+        return MixedBatch(
+            mixed, target,
+            lam=torch.full((inputs.size(0), ), float(lam),
+                           device=inputs.device),
+            index=index, params=dict(lam=lam, index=index, layer=layer))
+
+    def forward_train(self, model, inputs, scores, params=None):
+        if params is None:
+            params = self.sample_params(inputs)
+        out = {}
+
+        def mix_hidden(hidden):
+            out['batch'] = self.mix(hidden, scores, **params)
+            return out['batch'].inputs
+
+        logits = forward_mixed_at(model, inputs, params['layer'], mix_hidden)
+        return logits, out['batch']

@@ -1,0 +1,3 @@
+from .mixer import SAMixMixer, adjust_mask
+
+__all__ = ['SAMixMixer', 'adjust_mask']

@@ -1,0 +1,217 @@
+"""The learnable Mixer of SAMix (Li et al., "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv 2111.15454,
+seed 003 §3.3) and AutoMix (Liu et al., ECCV 2022)."""
+import math
+import numbers
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from torch import Tensor
+
+from mixtoolbox.registry import MODELS
+
+_CHOICES = dict(attention=('mixing', 'cross'),
+                lam_encoding=('adaptive', 'concat'),
+                content=('nonlinear', 'linear'),
+                upsample=('bilinear', 'nearest'))
+
+
+def _lam_column(lam, n: int, ref: Tensor) -> Tensor:
+    """λ as a ``[N, 1, 1, 1]`` tensor on ``ref``'s device, checked to lie in
+    [0, 1]."""
+    lam = torch.as_tensor(lam, dtype=torch.float32, device=ref.device)
+    if lam.dim() == 0:
+        lam = lam.expand(n)
+    if lam.shape != (n, ) or not bool(((lam >= 0) & (lam <= 1)).all()):
+        raise ValueError('Mixer: `lam` must be a number or an [N] tensor with '
+                         f'values in [0, 1] (N = {n}), got {lam}')
+    return lam.view(n, 1, 1, 1)
+
+
+def adjust_mask(mask: Tensor, lam) -> Tensor:
+    """λ adjusting (seed 003 §3.3): rescale each mask to mean exactly λ.
+
+    The paper writes ŝ_i = (μ_i/λ) s_i for μ_i < λ, which moves the mean to
+    μ_i²/λ, away from λ; we implement the stated intent with the rescaling
+    that keeps values in [0, 1]: for μ_i > λ, ŝ_i = (λ/μ_i) s_i; for μ_i < λ
+    the partner's share is shrunk, ŝ_j = ((1−λ)/(1−μ_i)) s_j, ŝ_i = 1 − ŝ_j.
+    Each mask is compared with the λ of its own batch (``lam``).
+
+    Args:
+        mask (Tensor): ``[N, 1, H, W]`` share of sample i.
+        lam (float | Tensor): the λ the mask was generated for.
+    """
+    lam = _lam_column(lam, mask.size(0), mask).to(mask.dtype)
+    mu = mask.mean(dim=(1, 2, 3), keepdim=True)
+    # the unused branch may divide by 0 (μ = 0 or 1); torch.where drops it
+    shrink = mask * (lam / mu)
+    grow = 1 - (1 - mask) * ((1 - lam) / (1 - mu))
+    return torch.where(mu > lam, shrink, torch.where(mu < lam, grow, mask))
+
+
+@MODELS.register_module()
+class SAMixMixer(BaseModule):
+    """Mixer ℳ_φ: a pixel mask s_i ∈ [0, 1]^{H×W} from feature maps z^l.
+
+    Implements seed 003 eq. (9):
+
+        z_{i,λ} = (1 + γλ) z_i,   z_{j,1−λ} = (1 + γ(1−λ)) z_j,
+        z̃ = concat(z_{i,λ}, z_{j,1−λ}),
+        s_i = U(σ(softmax((W_P z̃)ᵀ (W_P z̃) / √d) ⊗ C_NC(z_{i,λ})))
+
+    with the normalisation 𝒩(z̃) = √d (d the channels of W_P z̃, scaled
+    dot-product; the paper only says "a normalization factor"), a single
+    W_P as written in eq. (9), C_NC = 1×1 conv → BN → ReLU → Dropout →
+    1×1 conv, and U an upsampling to the image size. The mixed image is
+    ``s_i ⊙ x_i + (1 − s_i) ⊙ x_j`` with ``x_j = x[index]``.
+
+    The AutoMix Mixer is selected with ``attention='cross'`` (W_P z_{i,λ}
+    against W_P z_{j,1−λ}), ``lam_encoding='concat'`` (λ and 1−λ appended as
+    a constant channel), ``content='linear'`` (C = one 1×1 conv) and
+    ``upsample='nearest'``.
+
+    Args:
+        in_channels (int): channels of z^l (256 for layer3 of ResNet-18).
+        reduction (int): W_P maps to ``in_channels // reduction`` channels.
+            Defaults to 2 (AutoMix/SAMix code).
+        attention (str): ``'mixing'`` (SAMix, default) or ``'cross'``.
+        lam_encoding (str): ``'adaptive'`` (SAMix, default) or ``'concat'``.
+        learnable_gamma (bool): γ is a learnable scalar initialised to 0 and
+            projected onto [0, 1] before every use, i.e. projected gradient
+            descent (seed 003 §3.3, default). False fixes γ = 1, as the
+            published SAMix code does.
+        content (str): ``'nonlinear'`` (C_NC, default) or ``'linear'``.
+        content_channels (int, optional): hidden width of C_NC. Defaults to
+            ``in_channels // 2`` (128 for 256, the published SAMix value).
+        dropout (float): dropout ratio inside C_NC. Defaults to 0.1 (§3.3).
+        upsample (str): ``'bilinear'`` (SAMix, App. A.1.2) or ``'nearest'``.
+        mask_loss_weight (float): β of the mask loss. Defaults to 0.1 (§3.3,
+            A.1.2); an ``AnnealingHook`` decays it linearly to 0.
+        mask_margin (float): ε of ℓ_mean. Defaults to 0.1 (§3.3).
+        var_weight (float): weight of ℓ_var in the mask loss. Defaults to −1:
+            §3.3 introduces ℓ_var "to encourage the sparsity of learned
+            masks", which means *rewarding* spread (minimising Σ(μ−s)² would
+            drive the mask to the constant the paper calls a trivial
+            solution), and the published code subtracts it too; +1 gives the
+            literal β(ℓ_mean + ℓ_var), 0 is AutoMix's mean-only loss.
+        init_cfg (dict, optional): mmengine initialisation config.
+
+    Example:
+        >>> import torch
+        >>> mixer = SAMixMixer(in_channels=16).eval()
+        >>> feats = torch.rand(4, 16, 8, 8)
+        >>> s = mixer(feats, lam=0.3, index=torch.tensor([1, 0, 3, 2]),
+        ...           size=(32, 32))
+        >>> s.shape, bool(((s >= 0) & (s <= 1)).all())
+        (torch.Size([4, 1, 32, 32]), True)
+    """
+
+    def __init__(self, in_channels: int, reduction: int = 2,
+                 attention: str = 'mixing', lam_encoding: str = 'adaptive',
+                 learnable_gamma: bool = True, content: str = 'nonlinear',
+                 content_channels=None, dropout: float = 0.1,
+                 upsample: str = 'bilinear', mask_loss_weight: float = 0.1,
+                 mask_margin: float = 0.1, var_weight: float = -1.0,
+                 init_cfg=None):
+        super().__init__(init_cfg)
+        for name, value in (('in_channels', in_channels),
+                            ('reduction', reduction),
+                            ('content_channels', content_channels or 1)):
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or value < 1:
+                raise ValueError(f'SAMixMixer: `{name}` must be a positive '
+                                 f'int, got {value!r}')
+        for name, choices in _CHOICES.items():
+            if locals()[name] not in choices:
+                raise ValueError(f'SAMixMixer: `{name}` must be one of '
+                                 f'{choices}, got {locals()[name]!r}')
+        for name, value in (('dropout', dropout),
+                            ('mask_loss_weight', mask_loss_weight),
+                            ('mask_margin', mask_margin),
+                            ('var_weight', var_weight)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f'SAMixMixer: `{name}` must be a number, got '
+                                f'{value!r}')
+        if not 0 <= dropout < 1:
+            raise ValueError(f'SAMixMixer: `dropout` must lie in [0, 1), got '
+                             f'{dropout!r}')
+        if mask_loss_weight < 0 or mask_margin < 0:
+            raise ValueError('SAMixMixer: `mask_loss_weight` and '
+                             '`mask_margin` must be >= 0, got '
+                             f'{mask_loss_weight!r} and {mask_margin!r}')
+        self.attention, self.lam_encoding = attention, lam_encoding
+        self.upsample = upsample
+        self.mask_loss_weight = float(mask_loss_weight)
+        self.mask_margin = float(mask_margin)
+        self.var_weight = float(var_weight)
+        if learnable_gamma:
+            self.gamma = nn.Parameter(torch.zeros(()))
+        else:
+            self.register_buffer('gamma', torch.ones(()))
+        channels = in_channels + (lam_encoding == 'concat')
+        qk_in = 2 * channels if attention == 'mixing' else channels
+        self.attn_channels = max(in_channels // reduction, 1)
+        self.proj = nn.Conv2d(qk_in, self.attn_channels, 1)
+        if content == 'linear':
+            self.content = nn.Conv2d(channels, 1, 1)
+        else:
+            hidden = content_channels or max(in_channels // 2, 1)
+            self.content = nn.Sequential(
+                nn.Conv2d(channels, hidden, 1), nn.BatchNorm2d(hidden),
+                nn.ReLU(inplace=True), nn.Dropout(dropout),
+                nn.Conv2d(hidden, 1, 1))
+
+    def encode(self, feats: Tensor, lam: Tensor, index: Tensor):
+        """λ-encoded pair ``(z_{i,λ}, z_{j,1−λ})``."""
+        z_i, z_j = feats, feats[index]
+        if self.lam_encoding == 'concat':
+            n, _, h, w = feats.shape
+            lam_map = lam.to(feats.dtype).expand(n, 1, h, w)
+            return (torch.cat([z_i, lam_map], 1),
+                    torch.cat([z_j, 1 - lam_map], 1))
+        if isinstance(self.gamma, nn.Parameter):
+            # projected gradient: the constraint γ ∈ [0, 1] of §3.3
+            with torch.no_grad():
+                self.gamma.clamp_(0.0, 1.0)
+        gamma = self.gamma.to(feats.dtype)
+        return (z_i * (1 + gamma * lam.to(feats.dtype)),
+                z_j * (1 + gamma * (1 - lam.to(feats.dtype))))
+
+    def forward(self, feats: Tensor, lam, index: Tensor, size) -> Tensor:
+        """Mask ``[N, 1, *size]`` (share of sample i) for pairs
+        ``(i, index[i])`` mixed with ratio ``lam`` (a number or ``[N]``)."""
+        if not isinstance(feats, Tensor) or feats.dim() != 4:
+            raise ValueError('SAMixMixer: `feats` must be a 4-D tensor '
+                             '[N, C, h, w] (a stage output of the momentum '
+                             f'encoder), got {getattr(feats, "shape", feats)}')
+        n, _, h, w = feats.shape
+        z_i, z_j = self.encode(feats, _lam_column(lam, n, feats), index)
+        if self.attention == 'mixing':
+            query = key = self.proj(torch.cat([z_i, z_j], 1)).flatten(2)
+        else:
+            query, key = self.proj(z_i).flatten(2), self.proj(z_j).flatten(2)
+        # the softmax over h·w positions is kept in float32 (bf16 autocast)
+        scores = query.float().transpose(1, 2) @ key.float()
+        attn = (scores / math.sqrt(self.attn_channels)).softmax(dim=-1)
+        content = self.content(z_i).float().flatten(2).transpose(1, 2)
+        mask = torch.sigmoid(attn @ content).view(n, 1, h, w)
+        if (h, w) == tuple(size):
+            return mask
+        if self.upsample == 'nearest':
+            return F.interpolate(mask, size=tuple(size), mode='nearest')
+        return F.interpolate(mask, size=tuple(size), mode='bilinear',
+                             align_corners=False)
+
+    def mask_loss(self, mask: Tensor, lam) -> Tensor:
+        """β (ℓ_mean + w_var ℓ_var) of §3.3, averaged over the batch:
+        ℓ_mean = max(|λ − μ_i| − ε, 0), ℓ_var = (1/HW) Σ (μ_i − s)²
+        (β applied once; the paper's ℓ_mean repeats it by a typo)."""
+        lam = _lam_column(lam, mask.size(0), mask).flatten()
+        mask = mask.float().flatten(1)
+        mu = mask.mean(dim=1)
+        l_mean = ((lam - mu).abs() - self.mask_margin).clamp(min=0)
+        l_var = (mask - mu[:, None]).pow(2).mean(dim=1)
+        loss = (l_mean + self.var_weight * l_var).mean()
+        return self.mask_loss_weight * loss

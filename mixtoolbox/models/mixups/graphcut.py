@@ -1,0 +1,180 @@
+"""Grid labelling by graph cuts, for the saliency mixups (PuzzleMix, Co-Mixup).
+
+Energies have the form of a grid MRF on an ``H × W`` block grid with ``L``
+labels:
+
+    E(l) = Σ_p U[p, l_p] + Σ_{p~q vertical} Wv[p] V(l_p, l_q)
+                         + Σ_{p~q horizontal} Wh[p] V(l_p, l_q)
+
+(``Wv`` is ``[H-1, W]`` between row ``r`` and ``r+1``, ``Wh`` is ``[H, W-1]``
+between column ``c`` and ``c+1``; the layout of gco's ``cut_grid_graph``
+that the official PuzzleMix / Co-Mixup code calls). Two solvers:
+
+* :func:`solve_convex_grid`: V(a, b) = (a − b)² / (L − 1)², Wv, Wh ≥ 0 —
+  solved **exactly** with one minimum cut (thermometer coding of the
+  labels, Ishikawa 2003), used for PuzzleMix's 2–4 mixing levels.
+* :func:`swap_grid`: any semi-metric V, Wv, Wh ≥ 0 — alpha-beta swap moves
+  (Boykov, Veksler & Zabih 2001), a local optimum like gco's ``swap``.
+
+Min cuts use PyMaxflow (Boykov–Kolmogorov max-flow with float capacities;
+~20 µs for the 16–40 node graphs of a swap move, where scipy's integer
+``maximum_flow`` spends ~0.5 ms in validation).
+"""
+import itertools
+
+import maxflow
+import numpy as np
+
+
+def minimize_submodular(linear, pairs, weights, order=None) -> np.ndarray:
+    """Exact minimiser of a submodular quadratic pseudo-boolean function.
+
+    min over x ∈ {0,1}^n of Σ_i linear[i] x_i + Σ_k weights[k] x_i x_j with
+    (i, j) = pairs[k], every ``weights[k] ≤ 0``, subject to x_a ≥ x_b for
+    each row (a, b) of ``order``.
+    """
+    linear = np.asarray(linear, dtype=np.float64).copy()
+    n = linear.size
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    cap = -np.asarray(weights, dtype=np.float64).reshape(-1)
+    if (cap < 0).any():
+        raise ValueError('minimize_submodular: every pairwise weight must be '
+                         f'<= 0 (submodular), got max {-cap.min():g}')
+    order = (np.zeros((0, 2), dtype=np.int64) if order is None
+             else np.asarray(order, dtype=np.int64).reshape(-1, 2))
+    # x = 1 is the sink side. w x_i x_j = c x_i (1 - x_j) - c x_i, c = -w:
+    # an edge j -> i, cut exactly when x_i = 1 and x_j = 0.
+    np.subtract.at(linear, pairs[:, 0], cap)
+    graph = maxflow.Graph[float](n, len(pairs) + len(order))
+    graph.add_nodes(n)
+    nodes = np.arange(n)
+    graph.add_grid_tedges(nodes, np.maximum(linear, 0),
+                          np.maximum(-linear, 0))
+    if len(pairs):
+        graph.add_edges(pairs[:, 1], pairs[:, 0], cap, np.zeros_like(cap))
+    if len(order):
+        # x_b = 1 with x_a = 0 is forbidden: an edge a -> b dearer than
+        # every finite cut together
+        big = 1.0 + 2.0 * (np.abs(linear).sum() + cap.sum())
+        graph.add_edges(order[:, 0], order[:, 1], np.full(len(order), big),
+                        np.zeros(len(order)))
+    graph.maxflow()
+    return np.asarray(graph.get_grid_segments(nodes), dtype=bool)
+
+
+def grid_edges(height: int, width: int):
+    """``(p, q)`` index pairs of the vertical then horizontal neighbours."""
+    idx = np.arange(height * width).reshape(height, width)
+    vert = np.stack([idx[:-1].ravel(), idx[1:].ravel()], 1)
+    horz = np.stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()], 1)
+    return np.concatenate([vert, horz])
+
+
+def grid_energy(labels, unary, pairwise, w_v, w_h) -> float:
+    """E(labels) of the grid MRF described in the module docstring."""
+    labels = np.asarray(labels)
+    h, w, _ = unary.shape
+    e = np.take_along_axis(unary, labels[..., None], -1).sum()
+    e += (w_v * pairwise[labels[:-1], labels[1:]]).sum()
+    e += (w_h * pairwise[labels[:, :-1], labels[:, 1:]]).sum()
+    return float(e)
+
+
+def solve_convex_grid(unary, w_v, w_h) -> np.ndarray:
+    """Exact argmin of Σ U[p, l_p] + Σ w_pq (l_p − l_q)² / (L − 1)².
+
+    Label ``l`` is coded as ``d = L − 1`` ordered bits b_k = [l ≥ k]; the
+    unary telescopes into bit terms, and (Σ_k b_pk − b_qk)² expands into bit
+    terms plus −2 b_pk b_qk' products, all submodular when w_pq ≥ 0.
+    """
+    unary = np.asarray(unary, dtype=np.float64)
+    h, w, n_labels = unary.shape
+    d = n_labels - 1
+    weights = np.concatenate([np.ravel(w_v), np.ravel(w_h)]) / d ** 2
+    if (weights < 0).any():
+        raise ValueError('solve_convex_grid: pairwise weights must be >= 0, '
+                         f'got min {weights.min() * d ** 2:g}')
+    n = h * w
+    # bit k of pixel p is variable p * d + k (k = 0 .. d-1 codes l >= k+1)
+    linear = np.diff(unary.reshape(n, n_labels), axis=1).ravel()
+    edges = grid_edges(h, w)
+    k = np.arange(d)
+    for node in (0, 1):
+        np.add.at(linear.reshape(n, d), edges[:, node],
+                  weights[:, None] * (2 * k + 1))
+    kk = np.array(list(itertools.product(k, k)))
+    pairs = np.stack([
+        (edges[:, None, 0] * d + kk[None, :, 0]).ravel(),
+        (edges[:, None, 1] * d + kk[None, :, 1]).ravel()], 1)
+    pw = np.repeat(-2 * weights, len(kk))
+    chain = np.arange(n)[:, None] * d + k[None, :-1]
+    order = np.stack([chain.ravel(), chain.ravel() + 1], 1)
+    bits = minimize_submodular(linear, pairs, pw, order)
+    return bits.reshape(h, w, d).sum(-1)
+
+
+def swap_grid(unary, pairwise, w_v, w_h, init=None,
+              max_cycles: int = 5) -> np.ndarray:
+    """Alpha-beta swap minimisation of the grid MRF (V a semi-metric).
+
+    Each move lets the pixels labelled α or β re-choose between the two by
+    one exact cut; the energy never rises. A pair is tried only if some
+    pixel p of it could gain alone: U[p, new] − U[p, cur] < Σ_q w_pq
+    V(cur, l_q), a bound on what any swap move can gain at p (edges inside
+    the moving set keep V = 0). Stops after a cycle without change, which is
+    then a true swap-local optimum, or after ``max_cycles`` cycles.
+    """
+    unary = np.asarray(unary, dtype=np.float64)
+    h, w, n_labels = unary.shape
+    labels = (np.zeros(h * w, dtype=np.int64) if init is None
+              else np.array(init, dtype=np.int64).ravel())
+    flat_u = unary.reshape(h * w, n_labels)
+    edges = grid_edges(h, w)
+    ew = np.concatenate([np.ravel(w_v), np.ravel(w_h)])
+    p, q = edges[:, 0], edges[:, 1]
+    for _ in range(max_cycles):
+        cost = ew * pairwise[labels[p], labels[q]]
+        gain = np.bincount(p, cost, h * w) + np.bincount(q, cost, h * w)
+        slack = flat_u - flat_u[np.arange(h * w), labels][:, None]
+        node, other = np.nonzero(slack < gain[:, None])
+        cand = {tuple(sorted(t)) for t in zip(labels[node], other)
+                if t[0] != t[1]}
+        changed = False
+        for a, b in sorted(cand):
+            active = (labels == a) | (labels == b)
+            if not active.any():
+                continue
+            new = _swap_move(flat_u, pairwise, edges, ew, labels, active, a,
+                             b)
+            if not np.array_equal(new, labels):
+                labels = new
+                changed = True
+        if not changed:
+            break
+    return labels.reshape(h, w)
+
+
+def _swap_move(flat_u, pairwise, edges, ew, lab, active, a, b):
+    """One exact α-β swap move (x = 1 means label β)."""
+    nodes = np.flatnonzero(active)
+    pos = np.full(lab.size, -1)
+    pos[nodes] = np.arange(nodes.size)
+    linear = flat_u[nodes, b] - flat_u[nodes, a]
+    p, q = edges[:, 0], edges[:, 1]
+    both = active[p] & active[q]
+    # an edge to a fixed pixel only changes the unary of the active end
+    for src, dst in ((p, q), (q, p)):
+        one = active[src] & ~active[dst]
+        fixed = lab[dst[one]]
+        np.add.at(linear, pos[src[one]],
+                  ew[one] * (pairwise[b, fixed] - pairwise[a, fixed]))
+    wb = ew[both]
+    e00, e01 = wb * pairwise[a, a], wb * pairwise[a, b]
+    e10, e11 = wb * pairwise[b, a], wb * pairwise[b, b]
+    np.add.at(linear, pos[p[both]], e10 - e00)
+    np.add.at(linear, pos[q[both]], e01 - e00)
+    pairs = np.stack([pos[p[both]], pos[q[both]]], 1)
+    x = minimize_submodular(linear, pairs, e11 - e10 - e01 + e00)
+    new = lab.copy()
+    new[nodes] = np.where(x, b, a)
+    return new

@@ -1,0 +1,101 @@
+"""Online self-distillation for any mixup (seed 001 §3.3, eq. 9; Table 9)."""
+import dataclasses
+import numbers
+
+import torch
+from mmengine.model import ExponentialMovingAverage
+
+from mixtoolbox.registry import MODELS
+from .base import BaseModifier
+
+MULTIVIEW_HINT = (
+    "add mmpretrain's MultiView to the train pipeline before PackInputs, "
+    "e.g. dict(type='MultiView', num_views=2, transforms=[[...augmentations"
+    "...]]), and use data_preprocessor=dict(type='MultiViewDataPreprocessor',"
+    ' ...) so the model receives a list of 2 views')
+
+
+@MODELS.register_module()
+class SelfDistill(BaseModifier):
+    """Mean-teacher self-distillation of the mixed predictions.
+
+    The teacher f' is an exponential moving average of the student, never
+    trained (no gradient). Each image comes as two views V = t(X) (student)
+    and V' = t'(X) (teacher). The teacher replays the student's mixing on
+    V' — ``mixup.forward_train(teacher, V', Y, params=batch.params)``, the
+    same Λ / λ / permutation / box — and the student minimises (eq. 9)
+
+        γ H(Ỹ, P̃) + (1 − γ) H(P̃', P̃),
+
+    reported as ``loss`` (the first term) and ``loss_distill``. The second
+    term is the mixup's own loss with the teacher's probabilities as
+    targets, so it follows the mixup (eq. 15 weights for Dense MultiMix, per
+    position under DenseLoss). Plain iterations of the policy are distilled
+    too (seed 001 Table 9, "Baseline + distil").
+
+    The teacher (a submodule, so it follows ``train()``/``eval()`` and is
+    saved in checkpoints) copies the student's
+    buffers (BN statistics) at each update, and is updated at the start of
+    each step from the weights the previous step left, i.e. once per
+    optimiser step; it starts as a copy of the student.
+
+    Args:
+        gamma (float): γ in [0, 1]. Defaults to 0.5 (seed 001 App. A.1).
+        momentum (float): EMA weight of the new student weights per step,
+            in (0, 1): teacher ← (1 − momentum) teacher + momentum student.
+            Defaults to 0.001 (decay 0.999, the mean-teacher value of
+            Tarvainen & Valpola 2017; seed 001 does not state it).
+
+    Example:
+        >>> cfg = dict(type='MixupClassifier', ...,
+        ...            mix_policy=[dict(type='MultiMix', prob=0.5),
+        ...                        dict(type='Mixup', prob=0.5)],
+        ...            modifiers=[dict(type='SelfDistill', gamma=0.5)])
+        ... # doctest: +SKIP
+    """
+    num_views = 2
+
+    def __init__(self, gamma: float = 0.5, momentum: float = 0.001):
+        super().__init__()
+        if isinstance(gamma, bool) or not isinstance(
+                gamma, numbers.Real) or not 0 <= gamma <= 1:
+            raise ValueError('SelfDistill: `gamma` must be a number in '
+                             f'[0, 1], got {gamma!r}')
+        if isinstance(momentum, bool) or not isinstance(
+                momentum, numbers.Real) or not 0 < momentum < 1:
+            raise ValueError('SelfDistill: `momentum` (EMA weight of the '
+                             'student per step) must lie in (0, 1), got '
+                             f'{momentum!r}')
+        self.gamma = float(gamma)
+        self.momentum = float(momentum)
+        self.teacher = None
+
+    def attach(self, model) -> None:
+        self.teacher = ExponentialMovingAverage(model, self.momentum)
+
+    @torch.no_grad()
+    def before_step(self, model) -> None:
+        if model.training:
+            # lookup by name, and buffers in the student's order: the
+            # teacher is a copy of the student made before any modifier
+            self.teacher.update_parameters(model)
+
+    def extend_losses(self, model, mixup, views, scores, logits, batch,
+                      losses):
+        if len(views) < 2:
+            raise ValueError('SelfDistill needs a second view of every image '
+                             f'for the teacher: {MULTIVIEW_HINT}')
+        with torch.no_grad():
+            t_logits, _ = mixup.forward_train(
+                model.network_view(self.teacher.module), views[1], scores,
+                params=batch.params)
+            probs = t_logits.float().softmax(dim=1)
+        student = model.network_view(model)
+        distill = mixup.loss(student, logits,
+                             dataclasses.replace(batch, target=probs))
+        losses['loss'] = self.gamma * losses['loss']
+        losses['loss_distill'] = (1 - self.gamma) * distill
+        return losses
+
+    def extra_repr(self) -> str:
+        return f'gamma={self.gamma}, momentum={self.momentum}'

@@ -1,0 +1,83 @@
+"""Small stand-in data sets laid out exactly as the configs' dataset classes
+expect them, for building and stepping every config without the real data.
+
+Fashion-MNIST is real (decompressed from the Debian package)."""
+import os
+import os.path as osp
+import pickle
+
+import numpy as np
+
+FMNIST_SRC = '/usr/share/datasets/fashion-mnist'
+
+
+def make_cifar(root, cls):
+    """``cls`` is mmpretrain's CIFAR10 or CIFAR100: files named after its
+    ``train_list`` / ``test_list`` / ``meta`` in ``base_folder``."""
+    folder = osp.join(root, cls.base_folder)
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.RandomState(0)
+    key = 'fine_labels' if 'fine' in cls.meta['key'] else 'labels'
+    num_classes = 100 if key == 'fine_labels' else 10
+    for name, _ in cls.train_list + cls.test_list:
+        entry = {'data': rng.randint(0, 256, (8, 3072), dtype=np.uint8),
+                 key: list(rng.randint(0, num_classes, 8))}
+        with open(osp.join(folder, name), 'wb') as f:
+            pickle.dump(entry, f)
+    with open(osp.join(folder, cls.meta['filename']), 'wb') as f:
+        pickle.dump({cls.meta['key']: [f'c{i}' for i in range(num_classes)]},
+                    f)
+    return root
+
+
+def _write_png(path, size, rng):
+    import cv2
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    cv2.imwrite(path, rng.randint(0, 256, (size, size, 3), dtype=np.uint8))
+
+
+def make_image_folders(root, splits=('train', 'val'), size=64, classes=2,
+                       per_class=4, with_meta=False):
+    """``root/<split>/<class>/*.png`` (and ``meta/<split>.txt`` lists when
+    ``with_meta``, the layout of mmpretrain's ImageNet)."""
+    rng = np.random.RandomState(0)
+    for split in splits:
+        lines = []
+        for c in range(classes):
+            for i in range(per_class):
+                rel = f'n{c:08d}/img_{i}.png'
+                _write_png(osp.join(root, split, rel), size, rng)
+                lines.append(f'{rel} {c}')
+        if with_meta:
+            os.makedirs(osp.join(root, 'meta'), exist_ok=True)
+            with open(osp.join(root, 'meta', f'{split}.txt'), 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+    return root
+
+
+def make_fashion_mnist(root):
+    """Real Fashion-MNIST decompressed from the Debian package."""
+    import importlib.util
+    path = osp.join(osp.dirname(__file__), '..', 'tools',
+                    'dataset_converters', 'prepare_fashion_mnist.py')
+    spec = importlib.util.spec_from_file_location('prepare_fmnist', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.prepare(FMNIST_SRC, root)
+    return root
+
+
+def make_fashion_mnist_standin(root, num=16):
+    """Tiny IDX files named like Fashion-MNIST's (random pixels), for tests
+    that build configs; real-data tests use :func:`make_fashion_mnist`."""
+    import struct
+    os.makedirs(root, exist_ok=True)
+    rng = np.random.RandomState(0)
+    for split in ('train', 't10k'):
+        with open(osp.join(root, f'{split}-images-idx3-ubyte'), 'wb') as f:
+            f.write(struct.pack('>4I', 0x0803, num, 28, 28))
+            f.write(rng.randint(0, 256, num * 784, dtype=np.uint8).tobytes())
+        with open(osp.join(root, f'{split}-labels-idx1-ubyte'), 'wb') as f:
+            f.write(struct.pack('>2I', 0x0801, num))
+            f.write(rng.randint(0, 10, num, dtype=np.uint8).tobytes())
+    return root

@@ -1,0 +1,102 @@
+"""Fixtures of the detection-transfer tests: a randomly initialised
+mixtoolbox R-50 checkpoint, its export, and the real smoke data.
+
+The smoke data comes from two PyPI wheels (deepforest 2.1.0, stardist 0.9.2)
+fetched once with ``pip download --no-deps`` into ``data/smoke/wheels`` of
+the repository; later runs need no network. Tests that need it are skipped
+only when pip cannot reach the registry (any other pip failure fails them).
+"""
+import importlib.util
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+MMDET_CONFIGS = osp.join(REPO, 'configs', 'benchmarks', 'mmdet')
+
+
+def load_tool(relpath: str):
+    """A script under tools/ as a module (tools/ is not a package)."""
+    path = osp.join(REPO, 'tools', relpath)
+    spec = importlib.util.spec_from_file_location(
+        'tool_' + osp.basename(path)[:-3].replace('-', '_'), path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def save_mmengine_checkpoint(model: torch.nn.Module, path: str) -> str:
+    """``model`` saved the way mmengine's CheckpointHook does (numpy and
+    HistoryBuffer objects included), so loading is exercised for real."""
+    from mmengine.logging import HistoryBuffer
+    torch.save(dict(
+        meta=dict(epoch=1, iter=10, seed=np.int64(0)),
+        state_dict=model.state_dict(),
+        message_hub=dict(log_scalars=dict(
+            loss=HistoryBuffer(np.array([0.5, 0.25]), np.array([1, 1]))))),
+        path)
+    return path
+
+
+def build_classifier(cfg_path_or_dict):
+    from mmengine.config import Config
+
+    from mixtoolbox.registry import MODELS
+    cfg = cfg_path_or_dict
+    if isinstance(cfg, str):
+        cfg = Config.fromfile(osp.join(REPO, cfg)).model
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
+@pytest.fixture(scope='session')
+def tool():
+    """``tool('model_converters/extract_backbone.py')`` -> module."""
+    return load_tool
+
+
+@pytest.fixture(scope='session')
+def save_ckpt():
+    return save_mmengine_checkpoint
+
+
+@pytest.fixture(scope='session')
+def build_cls():
+    return build_classifier
+
+
+@pytest.fixture(scope='session')
+def transfer_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp('transfer')
+
+
+@pytest.fixture(scope='session')
+def r50_checkpoint(transfer_dir):
+    """A MixupClassifier with mmpretrain's ResNet-50 (the config users
+    pretrain with), randomly initialised (seeded, without touching the
+    global RNG), as an mmengine checkpoint."""
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = build_classifier('configs/_base_/models/resnet50.py')
+    return save_mmengine_checkpoint(model, str(transfer_dir / 'cls_r50.pth'))
+
+
+@pytest.fixture(scope='session')
+def r50_backbone(r50_checkpoint, transfer_dir):
+    from mixtoolbox.transfer import export_backbone
+    out = str(transfer_dir / 'r50_backbone.pth')
+    export_backbone(r50_checkpoint, out)
+    return out
+
+
+@pytest.fixture(scope='session')
+def smoke_data():
+    from mixtoolbox.transfer.smoke_data import (RegistryUnreachable,
+                                                prepare_smoke_data)
+    try:
+        return prepare_smoke_data(osp.join(REPO, 'data', 'smoke'))
+    except RegistryUnreachable as err:
+        pytest.skip(f'smoke data not cached and PyPI unreachable: {err}')

@@ -1,0 +1,200 @@
+"""The mmdet transfer configs: each builds and initialises from an exported
+mixtoolbox R-50 (res5 head included), bad inputs are refused, and the real
+R-50-C4 configs fine-tune and evaluate on real images (deepforest trees,
+stardist nuclei) through the trainer of tools/benchmarks/."""
+import copy
+import glob
+import os.path as osp
+import subprocess
+import types
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from mixtoolbox.transfer import PretrainedCheckHook, set_pretrained
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+MMDET_CONFIGS = osp.join(REPO, 'configs', 'benchmarks', 'mmdet')
+CONFIGS = sorted(glob.glob(osp.join(MMDET_CONFIGS, '*.py')))
+
+
+def _build(model_cfg):
+    from mmdet.registry import MODELS
+    from mmdet.utils import register_all_modules
+    register_all_modules(init_default_scope=False)
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        return MODELS.build(copy.deepcopy(model_cfg))
+
+
+def test_all_five_protocols_present():
+    names = {osp.basename(c) for c in CONFIGS}
+    assert names == {'faster-rcnn_r50-c4_24k_voc0712.py',
+                     'faster-rcnn_r50-fpn_1x_coco.py',
+                     'mask-rcnn_r50-c4_2x_coco.py',
+                     'mask-rcnn_r50-fpn_1x_coco.py',
+                     'ssd300_r50_voc0712.py'}
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_config_loads_the_export(path, r50_backbone):
+    cfg = Config.fromfile(path)
+    assert cfg.default_scope == 'mmdet'
+    assert cfg.model.data_preprocessor.mean == [123.675, 116.28, 103.53]
+    assert cfg.model.data_preprocessor.bgr_to_rgb
+    assert cfg.model.backbone.style == 'pytorch'
+    assert cfg.model.backbone.norm_cfg.type == 'SyncBN'
+    parts = set_pretrained(cfg, r50_backbone)
+    is_c4 = '-c4_' in path
+    assert parts == ['model.backbone'] + (
+        ['model.roi_head.shared_head'] if is_c4 else [])
+    export = torch.load(r50_backbone, weights_only=True)['state_dict']
+    model = _build(cfg.model)
+    model.init_weights()
+    loaded = model.backbone.state_dict()
+    if is_c4:  # res5 lives in the RoI head
+        assert cfg.model.roi_head.shared_head.style == 'pytorch'
+        loaded.update(model.roi_head.shared_head.state_dict())
+        assert 'layer4.2.conv3.weight' in loaded
+    for k, v in loaded.items():
+        assert torch.equal(v, export[k]), k
+    fresh = copy.deepcopy(cfg.model.backbone)
+    fresh.init_cfg = None
+    random_init = _build(fresh)
+    random_init.init_weights()
+    assert not torch.equal(random_init.conv1.weight, export['conv1.weight'])
+
+
+def test_hook_catches_a_backbone_that_was_not_loaded(r50_backbone, tmp_path):
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                   'faster-rcnn_r50-c4_24k_voc0712.py'))
+    parts = set_pretrained(cfg, r50_backbone)
+    model = _build(cfg.model)
+    model.init_weights()
+    runner = types.SimpleNamespace(
+        _resume=False, _load_from=None, model=model,
+        logger=types.SimpleNamespace(info=lambda msg: None))
+    hook = PretrainedCheckHook(r50_backbone, parts)
+    hook.before_train(runner)
+    assert hook.checked == 318  # all of ResNet-50: res2-4 + res5 head
+    with torch.no_grad():
+        model.roi_head.shared_head.layer4[0].conv1.weight.add_(1)
+    with pytest.raises(RuntimeError, match='shared_head: 1 of .* differ'):
+        PretrainedCheckHook(r50_backbone, parts).before_train(runner)
+
+
+def test_refuses_config_without_init_cfg(r50_backbone):
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                   'faster-rcnn_r50-fpn_1x_coco.py'))
+    cfg.model.backbone.init_cfg = None
+    with pytest.raises(ValueError, match='model.backbone.init_cfg must be'):
+        set_pretrained(cfg, r50_backbone)
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                   'mask-rcnn_r50-c4_2x_coco.py'))
+    cfg.model.roi_head.shared_head.init_cfg = None
+    with pytest.raises(ValueError, match='shared_head.init_cfg must be'):
+        set_pretrained(cfg, r50_backbone)
+
+
+def test_refuses_another_architecture(tmp_path, build_cls, save_ckpt):
+    from mixtoolbox.transfer import export_backbone
+    r18 = build_cls(dict(
+        type='MixupClassifier', backbone=dict(type='ResNet', depth=18),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=2, in_channels=512)))
+    export_backbone(save_ckpt(r18, str(tmp_path / 'r18.pth')),
+                    str(tmp_path / 'b18.pth'))
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS, 'ssd300_r50_voc0712.py'))
+    with pytest.raises(ValueError, match='another architecture than '
+                       r'model.backbone \(ResNet, depth 50\)'):
+        set_pretrained(cfg, str(tmp_path / 'b18.pth'))
+
+
+def test_trainer_bad_input(tool, r50_backbone, tmp_path):
+    trainer = tool('benchmarks/mmdet_train.py')
+    cfg = osp.join(MMDET_CONFIGS, 'faster-rcnn_r50-fpn_1x_coco.py')
+    with pytest.raises(FileNotFoundError, match='no such file'):
+        trainer.build_config(trainer.parse_args(
+            [cfg, '--backbone', str(tmp_path / 'missing.pth')]))
+    with pytest.raises(ValueError, match='no backbone to start from'):
+        trainer.build_config(trainer.parse_args(
+            [cfg, '--cfg-options', 'model.backbone.init_cfg=None']))
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match='SyncBN needs CUDA'):
+            trainer.build_config(trainer.parse_args(
+                [cfg, '--backbone', r50_backbone, '--launcher', 'pytorch']))
+    mixtoolbox_cfg = osp.join(REPO, 'configs', 'mixup',
+                              'preactresnet18_cifar10_mixup.py')
+    with pytest.raises(ValueError, match='default_scope must be "mmdet"'):
+        trainer.build_config(trainer.parse_args([mixtoolbox_cfg]))
+
+
+def test_transfer_script_checks_arguments():
+    script = osp.join(REPO, 'tools', 'benchmarks', 'mmdet_transfer.sh')
+    proc = subprocess.run(['bash', script, 'a.pth', 'b.py', 'two'],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and 'positive integer' in proc.stderr
+    for name in ('mmdet_transfer.sh', 'dist_mmdet_transfer.sh'):
+        proc = subprocess.run(
+            ['bash', osp.join(REPO, 'tools', 'benchmarks', name)],
+            capture_output=True, text=True)
+        assert proc.returncode == 2 and 'usage' in proc.stderr
+
+
+def _moved(module, backbone) -> bool:
+    """Whether the optimizer stepped every conv kernel of ``module`` away
+    from its exported value (nothing frozen, the stem included). In a random
+    mmpretrain ResNet the residual BN scales start at zero, so inside the
+    residual branches it is weight decay, not the gradient, that moves them.
+    """
+    export = torch.load(backbone, weights_only=True)['state_dict']
+    kernels = [(k, p) for k, p in module.named_parameters() if p.dim() == 4]
+    return bool(kernels) and all(
+        p.requires_grad and not torch.equal(p.detach(), export[k])
+        for k, p in kernels)
+
+
+def _finetune(tool, config, backbone, work_dir):
+    trainer = tool('benchmarks/mmdet_train.py')
+    args = trainer.parse_args([osp.join(MMDET_CONFIGS, 'smoke', config),
+                               '--backbone', backbone,
+                               '--work-dir', str(work_dir),
+                               '--cfg-options', 'train_cfg.max_iters=1'])
+    # the runner makes 'mmdet' the default scope; give it back afterwards
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        return trainer.run(args)
+
+
+@pytest.mark.slow
+def test_faster_rcnn_c4_finetunes_on_deepforest(smoke_data, r50_backbone,
+                                               tool, tmp_path):
+    runner, result = _finetune(tool, 'faster-rcnn_r50-c4_deepforest.py',
+                               r50_backbone, tmp_path)
+    assert result['checked'] == 318  # backbone + res5 equalled the export
+    model = runner.model
+    assert not any(isinstance(m, torch.nn.SyncBatchNorm)
+                   for m in model.modules())  # single process: BN
+    # fine-tuned: the pretrained weights moved, in the backbone and in res5
+    assert _moved(model.backbone, r50_backbone)
+    assert _moved(model.roi_head.shared_head, r50_backbone)
+    metrics = result['test']
+    assert set(metrics) == {'pascal_voc/mAP', 'pascal_voc/AP50',
+                            'pascal_voc/AP75'}
+    assert all(0 <= v <= 1 for v in metrics.values())
+    assert osp.isfile(tmp_path / 'transfer_metrics.json')
+
+
+@pytest.mark.slow
+def test_mask_rcnn_c4_finetunes_on_stardist(smoke_data, r50_backbone, tool,
+                                            tmp_path):
+    runner, result = _finetune(tool, 'mask-rcnn_r50-c4_stardist.py',
+                               r50_backbone, tmp_path)
+    assert result['checked'] == 318
+    assert _moved(runner.model.backbone, r50_backbone)
+    assert _moved(runner.model.roi_head.shared_head, r50_backbone)
+    metrics = result['test']
+    assert {'coco/bbox_mAP', 'coco/segm_mAP', 'coco/segm_mAP_50'} <= set(
+        metrics)
+    assert all(0 <= metrics[k] <= 1 for k in ('coco/bbox_mAP',
+                                              'coco/segm_mAP'))

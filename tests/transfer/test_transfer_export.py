@@ -1,0 +1,153 @@
+"""Backbone export for mmdet: key selection per encoder, architecture
+checks and the command-line tool."""
+import pytest
+import torch
+
+from mixtoolbox.transfer import (check_mmdet_resnet, export_backbone,
+                                 load_state_dict, resnet_arch, select_encoder)
+
+
+def _classifier(backbone):
+    return dict(
+        type='MixupClassifier', backbone=backbone,
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=512,
+                  loss=dict(type='CrossEntropyLoss', use_soft=True)))
+
+
+@pytest.fixture(scope='module')
+def r18_checkpoint(transfer_dir, build_cls, save_ckpt):
+    model = build_cls(_classifier(dict(type='ResNet', depth=18)))
+    return save_ckpt(model, str(transfer_dir / 'cls_r18.pth'))
+
+
+def test_r50_export_loads_into_mmdet_resnet(r50_checkpoint, r50_backbone):
+    from mmdet.models.backbones import ResNet
+    source = load_state_dict(r50_checkpoint)
+    exported = torch.load(r50_backbone, weights_only=True)
+    assert exported['meta']['arch'] == 'ResNet-50'
+    sd = exported['state_dict']
+    # every backbone.* tensor, prefix stripped, nothing else (no head, neck)
+    assert set(sd) == {k[len('backbone.'):] for k in source
+                       if k.startswith('backbone.')}
+    for k, v in sd.items():
+        assert torch.equal(v, source['backbone.' + k])
+    net = ResNet(depth=50)
+    result = net.load_state_dict(sd, strict=True)
+    assert not result.missing_keys and not result.unexpected_keys
+    assert torch.equal(net.layer4[2].conv3.weight, sd['layer4.2.conv3.weight'])
+
+
+def test_depth_is_inferred(r18_checkpoint, tmp_path):
+    report = export_backbone(r18_checkpoint, str(tmp_path / 'b.pth'))
+    assert report['arch'] == 'ResNet-18' and report['num_tensors'] == 120
+    assert report['missing'] == report['unexpected'] == []
+
+
+def test_encoder_prefixes(r18_checkpoint, tmp_path):
+    sd = load_state_dict(r18_checkpoint)
+    # an AutoMix-style checkpoint: the momentum copy differs from the online
+    mixed = dict(sd)
+    mixed.update({'momentum_backbone.' + k[len('backbone.'):]: v + 1
+                  for k, v in sd.items() if k.startswith('backbone.')})
+    path = str(tmp_path / 'automix.pth')
+    torch.save(dict(state_dict=mixed), path)
+    online, p1 = select_encoder(load_state_dict(path), 'online')
+    momentum, p2 = select_encoder(load_state_dict(path), 'momentum')
+    assert (p1, p2) == ('backbone.', 'momentum_backbone.')
+    assert torch.equal(momentum['conv1.weight'], online['conv1.weight'] + 1)
+    custom, p3 = select_encoder(mixed, prefix='momentum_backbone.')
+    assert p3 == 'momentum_backbone.' and set(custom) == set(online)
+
+
+def test_moco_query_and_key_encoders(tmp_path, save_ckpt):
+    from mmpretrain.registry import MODELS
+    moco = MODELS.build(dict(
+        type='MoCo', queue_len=8, feat_dim=4, momentum=0.001,
+        backbone=dict(type='ResNet', depth=18),
+        neck=dict(type='MoCoV2Neck', in_channels=512, hid_channels=8,
+                  out_channels=4, with_avg_pool=True),
+        head=dict(type='ContrastiveHead',
+                  loss=dict(type='CrossEntropyLoss'), temperature=0.2)))
+    with torch.no_grad():  # the EMA copy starts equal; make it distinct
+        for p in moco.encoder_k.module[0].parameters():
+            p.add_(0.5)
+    path = save_ckpt(moco, str(tmp_path / 'moco.pth'))
+    key = export_backbone(path, str(tmp_path / 'k.pth'), encoder='key')
+    query = export_backbone(path, str(tmp_path / 'q.pth'))
+    assert key['prefix'] == 'encoder_k.module.0.'
+    assert query['prefix'] == 'backbone.'
+    k_sd = torch.load(str(tmp_path / 'k.pth'))['state_dict']
+    q_sd = torch.load(str(tmp_path / 'q.pth'))['state_dict']
+    assert torch.equal(k_sd['conv1.weight'],
+                       moco.encoder_k.module[0].conv1.weight)
+    assert torch.equal(q_sd['conv1.weight'], moco.backbone.conv1.weight)
+    assert not torch.equal(k_sd['conv1.weight'], q_sd['conv1.weight'])
+
+
+def test_missing_checkpoint(tmp_path):
+    with pytest.raises(FileNotFoundError, match='no such file'):
+        export_backbone(str(tmp_path / 'nope.pth'), str(tmp_path / 'o.pth'))
+
+
+@pytest.mark.parametrize('backbone,match', [
+    (dict(type='PreActResNet', depth=18), '3x3 conv: a CIFAR'),
+    (dict(type='ResNet_CIFAR', depth=18), '3x3 conv: a CIFAR'),
+    (dict(type='ResNetV1d', depth=18), 'deep stem'),
+])
+def test_refuses_architectures_mmdet_cannot_load(backbone, match, tmp_path,
+                                                build_cls, save_ckpt):
+    model = build_cls(_classifier(backbone))
+    path = save_ckpt(model, str(tmp_path / 'c.pth'))
+    with pytest.raises(ValueError, match=match):
+        export_backbone(path, str(tmp_path / 'o.pth'))
+
+
+def test_refuses_non_resnets(r18_checkpoint):
+    with pytest.raises(ValueError, match='not a ResNet'):
+        resnet_arch({'patch_embed.projection.weight':
+                     torch.zeros(8, 3, 16, 16)})
+    with pytest.raises(ValueError, match='no convolution on 3-channel'):
+        resnet_arch({'fc.weight': torch.zeros(2, 2)})
+    sd, _ = select_encoder(load_state_dict(r18_checkpoint))
+    del sd['layer3.1.conv1.weight'], sd['layer3.1.conv2.weight']
+    sd = {k: v for k, v in sd.items() if not k.startswith('layer3.1.')}
+    with pytest.raises(ValueError, match=r'\(2, 2, 1, 2\)'):
+        resnet_arch(sd)
+
+
+def test_shape_mismatch_is_reported(r18_checkpoint):
+    sd, _ = select_encoder(load_state_dict(r18_checkpoint))
+    sd['layer1.0.conv1.weight'] = torch.zeros(64, 64, 1, 1)
+    keys = check_mmdet_resnet(sd, 18)
+    assert keys == dict(missing=[], unexpected=[],
+                        mismatched=['layer1.0.conv1.weight'])
+
+
+def test_bad_encoder_and_absent_prefix(r18_checkpoint):
+    sd = load_state_dict(r18_checkpoint)
+    with pytest.raises(ValueError, match='encoder must be one of'):
+        select_encoder(sd, 'teacher')
+    with pytest.raises(ValueError, match=r"top-level prefixes \['backbone\."):
+        select_encoder(sd, 'momentum')
+
+
+def test_not_a_state_dict(tmp_path):
+    path = str(tmp_path / 'x.pth')
+    torch.save(dict(state_dict=dict(a=1)), path)
+    with pytest.raises(ValueError, match='state dict'):
+        load_state_dict(path)
+
+
+def test_command_line(r18_checkpoint, tmp_path, capsys, tool):
+    cli = tool('model_converters/extract_backbone.py')
+    report = cli.main([r18_checkpoint, str(tmp_path / 'b.pth')])
+    out = capsys.readouterr().out
+    assert 'ResNet-18: 120 tensors from backbone.*' in out
+    assert 'missing keys vs mmdet ResNet-18: 0' in out
+    assert report['depth'] == 18
+    with pytest.raises(SystemExit, match='no weights under prefix'):
+        cli.main([r18_checkpoint, str(tmp_path / 'm.pth'),
+                   '--encoder', 'momentum'])
+    with pytest.raises(SystemExit, match='no such file'):
+        cli.main([str(tmp_path / 'nope.pth'), str(tmp_path / 'm.pth')])

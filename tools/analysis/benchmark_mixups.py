@@ -1,0 +1,134 @@
+#!/usr/bin/env python
+"""Time mixtoolbox's Mixup / CutMix / ResizeMix against mmpretrain's and
+timm's on identical tensors.
+
+Every repetition calls each implementation once, in a rotating order, on a
+fresh copy of the same batch (copies are made outside the timed region,
+since CutMix / ResizeMix paste in place in all three libraries); the table
+reports the median per implementation and our median divided by the fastest
+peer's. Ratios, not absolute times, are the result: they are measured side
+by side in one process, so machine noise hits all implementations alike.
+
+    python tools/analysis/benchmark_mixups.py --reps 30 --out docs/benchmarks/mixups
+"""
+import argparse
+import json
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+
+def peers(name, alpha, num_classes):
+    """{implementation: callable(x, onehot, labels)} for one method."""
+    from mmpretrain.models.utils import batch_augments as mmpre
+
+    from mixtoolbox.models import mixups as ours
+    impls = {}
+    if name == 'Mixup':
+        impls['mixtoolbox'] = ours.Mixup(alpha=alpha)
+        impls['mmpretrain'] = mmpre.Mixup(alpha=alpha)
+    elif name == 'CutMix':
+        impls['mixtoolbox'] = ours.CutMix(alpha=alpha)
+        impls['mmpretrain'] = mmpre.CutMix(alpha=alpha)
+    elif name == 'ResizeMix':
+        impls['mixtoolbox'] = ours.ResizeMix(scope=(0.1, 0.8))
+        impls['mmpretrain'] = mmpre.ResizeMix(alpha=alpha)
+    calls = {k: (lambda f: lambda x, y, t: f(x, y))(f)
+             for k, f in impls.items()}
+    try:
+        from timm.data import Mixup as TimmMixup
+    except ImportError:
+        return calls
+    if name in ('Mixup', 'CutMix'):
+        timm_mix = TimmMixup(
+            mixup_alpha=alpha if name == 'Mixup' else 0.0,
+            cutmix_alpha=alpha if name == 'CutMix' else 0.0,
+            label_smoothing=0.0, num_classes=num_classes)
+        calls['timm'] = lambda x, y, t: timm_mix(x, t)
+    return calls
+
+
+def bench(name, shape, reps, alpha=1.0, num_classes=100, device='cpu'):
+    torch.manual_seed(0)
+    np.random.seed(0)
+    x = torch.randn(*shape, device=device)
+    labels = torch.randint(0, num_classes, (shape[0], ), device=device)
+    onehot = torch.nn.functional.one_hot(labels, num_classes).float()
+    calls = peers(name, alpha, num_classes)
+    names = list(calls)
+    times = {k: [] for k in names}
+    sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
+    for rep in range(reps + 2):
+        order = names[rep % len(names):] + names[:rep % len(names)]
+        for impl in order:
+            xc = x.clone()
+            sync()
+            start = time.perf_counter()
+            calls[impl](xc, onehot, labels)
+            sync()
+            if rep >= 2:  # two warm-up rounds
+                times[impl].append(time.perf_counter() - start)
+    medians = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+    others = [v for k, v in medians.items() if k != 'mixtoolbox']
+    ratio = medians['mixtoolbox'] / min(others)
+    return dict(method=name, shape=list(shape), median_ms=medians,
+                ratio_vs_fastest_peer=ratio)
+
+
+def markdown(rows, meta):
+    impls = ['mixtoolbox', 'mmpretrain', 'timm']
+    lines = [f'Machine: {meta["machine"]}; torch {meta["torch"]}, '
+             f'{meta["threads"]} thread(s), device {meta["device"]}, '
+             f'median of {meta["reps"]} interleaved repetitions.', '',
+             '| method | batch | ' + ' | '.join(f'{i} (ms)' for i in impls)
+             + ' | ours / fastest peer |',
+             '|---|---|' + '---|' * len(impls) + '---|']
+    for r in rows:
+        cells = [f'{r["median_ms"][i]:.3f}' if i in r['median_ms'] else 'n/a'
+                 for i in impls]
+        lines.append(f'| {r["method"]} | {"×".join(map(str, r["shape"]))} | '
+                     + ' | '.join(cells)
+                     + f' | **{r["ratio_vs_fastest_peer"]:.2f}×** |')
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Benchmark Mixup/CutMix/ResizeMix of mixtoolbox against '
+        'mmpretrain and timm (interleaved, medians, ratios).')
+    parser.add_argument('--reps', type=int, default=30,
+                        help='timed repetitions per implementation (>= 20 '
+                        'recommended; default 30)')
+    parser.add_argument('--sizes', type=int, nargs='+', default=[32, 224],
+                        help='square input sizes (default 32 224)')
+    parser.add_argument('--batch', type=int, default=128,
+                        help='batch size (default 128)')
+    parser.add_argument('--threads', type=int, default=None,
+                        help='torch intra-op threads (default: torch\'s)')
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--out', help='write OUT.md and OUT.json')
+    args = parser.parse_args(argv)
+    if args.reps < 1:
+        parser.error('--reps must be >= 1')
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    rows = [bench(m, (args.batch, 3, s, s), args.reps, device=args.device)
+            for s in args.sizes for m in ('Mixup', 'CutMix', 'ResizeMix')]
+    meta = dict(machine=f'{platform.processor() or platform.machine()}, '
+                f'{torch.get_num_threads()} threads available to torch',
+                torch=torch.__version__, threads=torch.get_num_threads(),
+                device=args.device, reps=args.reps)
+    table = markdown(rows, meta)
+    print(table)
+    if args.out:
+        with open(args.out + '.md', 'w') as f:
+            f.write(table + '\n')
+        with open(args.out + '.json', 'w') as f:
+            json.dump(dict(meta=meta, rows=rows), f, indent=2)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,115 @@
+#!/usr/bin/env python
+"""Train a mixtoolbox model with the mmengine Runner.
+
+Examples:
+    python tools/train.py configs/quickstart/preactresnet_fashionmnist_cutmix.py
+    python tools/train.py CFG --work-dir work_dirs/x --resume --amp
+    bash tools/dist_train.sh CFG 8        # 8 processes via torchrun
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Train a classifier (or self-supervised model) from a '
+        'mixtoolbox config.')
+    parser.add_argument('config', help='training config file path')
+    parser.add_argument('--work-dir', help='directory for logs and '
+                        'checkpoints (default: work_dirs/<config name>)')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from the given checkpoint; without a value, from the '
+        'latest checkpoint in the work dir')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision training (fp16 on CUDA, bf16 on '
+                        'CPU)')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='do not evaluate checkpoints during training')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the learning rate linearly with the '
+                        'total batch size (`auto_scale_lr` of the config)')
+    parser.add_argument('--no-pin-memory', action='store_true',
+                        help='disable pin_memory in all dataloaders')
+    parser.add_argument('--no-persistent-workers', action='store_true',
+                        help='disable persistent_workers in all dataloaders')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config entries, e.g. '
+        'model.mix_policy.0.alpha=0.2 train_cfg.max_epochs=10')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        help='job launcher for distributed training')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg, args):
+    """Fold the command line into the config."""
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+
+    if args.amp:
+        from mixtoolbox.utils import amp_optim_wrapper
+        cfg.optim_wrapper = amp_optim_wrapper(cfg.optim_wrapper)
+
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+
+    if args.auto_scale_lr:
+        if 'auto_scale_lr' not in cfg or \
+                'base_batch_size' not in cfg.auto_scale_lr:
+            raise ValueError('--auto-scale-lr needs `auto_scale_lr = '
+                             'dict(base_batch_size=...)` in the config')
+        cfg.auto_scale_lr.enable = True
+
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(name)
+        if not loader:
+            continue
+        if args.no_pin_memory:
+            loader['pin_memory'] = False
+        if args.no_persistent_workers or loader.get('num_workers', 0) == 0:
+            loader['persistent_workers'] = False
+
+    from mixtoolbox.utils import fit_dist_backend
+    fit_dist_backend(cfg)
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from mixtoolbox.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
+
+    cfg = Config.fromfile(args.config)
+    cfg = merge_args(cfg, args)
+
+    if 'runner_type' in cfg:
+        from mmengine.registry import RUNNERS
+        runner = RUNNERS.build(cfg)
+    else:
+        from mmengine.runner import Runner
+        runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner
+
+
+if __name__ == '__main__':
+    main()
