@@ -67,11 +67,12 @@ if ! done_already mmcv "$key"; then
   mark_done mmcv "$key"
 fi
 
-key="$(cat "$ROOT/requirements/runtime.txt" "$ROOT/requirements/tests.txt" "$ROOT/requirements/optional.txt" "$ROOT/setup.py" | sha256sum | cut -c1-16)"
+key="$(cat "$ROOT/requirements/runtime.txt" "$ROOT/requirements/tests.txt" "$ROOT/requirements/optional.txt" "$ROOT/setup.py" "$0" | sha256sum | cut -c1-16)"
 if ! done_already stack "$key"; then
   log "installing mmengine / mmpretrain / mmdet, test tools and mixtoolbox (editable)"
   "${PIP[@]}" install "mmengine==0.10.7" "mmpretrain==1.2.0" \
-    -r "$ROOT/requirements/tests.txt" -r "$ROOT/requirements/optional.txt"
+    -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt" \
+    -r "$ROOT/requirements/optional.txt"
   "${PIP[@]}" install --no-build-isolation --no-deps -e "$ROOT"
   mark_done stack "$key"
 fi

@@ -48,7 +48,9 @@ def _pretrained_targets(model_cfg) -> Dict[str, dict]:
 
 def _build(part_cfg) -> torch.nn.Module:
     from mmdet.registry import MODELS
+    from mmdet.utils import register_all_modules
     from mmengine.registry import DefaultScope
+    register_all_modules(init_default_scope=False)
     cfg = copy.deepcopy(dict(part_cfg))
     cfg.pop('init_cfg', None)
     with DefaultScope.overwrite_default_scope('mmdet'):

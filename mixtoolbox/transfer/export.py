@@ -26,8 +26,9 @@ import torch
 ENCODER_PREFIXES = {
     # MixupClassifier / mmpretrain ImageClassifier, MoCo's query encoder.
     'online': ('backbone.', ),
-    # AutoMix / SAMix momentum copy of the classifier's backbone.
-    'momentum': ('momentum_backbone.', ),
+    # AutoMix / SAMix momentum copy of the classifier: AutoMixClassifier's
+    # `momentum_net` (an EMA of ModuleDict(backbone, neck, head)).
+    'momentum': ('momentum_net.module.backbone.', 'momentum_backbone.'),
     # mmpretrain 1.2 momentum (key / target) encoders:
     # MoCo v1/v2 and DenseCL `encoder_k`, MoCo v3 `momentum_encoder`,
     # BYOL `target_net`, all an EMA of nn.Sequential(backbone, neck).
@@ -83,7 +84,7 @@ def select_encoder(state_dict: Dict[str, torch.Tensor],
         encoder (str): 'online', 'momentum' or 'key' (see
             ``ENCODER_PREFIXES``); ignored when ``prefix`` is given.
         prefix (str, optional): explicit key prefix, e.g.
-            ``'momentum_backbone.'``.
+            ``'momentum_net.module.backbone.'``.
     Returns:
         (sub state dict, the prefix used)
     """

@@ -6,7 +6,7 @@ and scalars (RNG state, message hub buffers) and ``HistoryBuffer`` objects,
 so ``--resume`` fails with ``UnpicklingError``. Instead of turning the safety
 check off, we allow-list exactly the types mmengine checkpoints contain
 (measured with ``torch.serialization.get_unsafe_globals_in_checkpoint`` on a
-real mmpretrain checkpoint).
+real mmpretrain checkpoint, plus ``bytes`` for empty arrays).
 """
 import builtins
 
@@ -33,7 +33,11 @@ def _numpy_checkpoint_types():
 def mmengine_checkpoint_types():
     """The non-tensor globals found in mmengine training checkpoints."""
     from mmengine.logging.history_buffer import HistoryBuffer
-    return _numpy_checkpoint_types() + [builtins.getattr, HistoryBuffer]
+    # bytes: an empty numpy array (e.g. a fresh HistoryBuffer) pickles its
+    # data as bytes()
+    return _numpy_checkpoint_types() + [
+        builtins.getattr, builtins.bytes, HistoryBuffer
+    ]
 
 
 def allow_mmengine_checkpoint_types() -> None:

@@ -142,3 +142,28 @@ def test_command_lines(smoke_data, tmp_path, tool):
     with pytest.raises(SystemExit, match='no such file'):
         lab.main([str(tmp_path / 'x.tif'), str(tmp_path / 'y.tif'), '-o',
                   str(tmp_path)])
+
+
+def test_fetch_skips_only_when_the_registry_is_unreachable(tmp_path,
+                                                           monkeypatch):
+    import subprocess
+
+    from mixtoolbox.transfer import smoke_data
+
+    def pip_says(text):
+        monkeypatch.setattr(
+            subprocess, 'run', lambda *a, **k: subprocess.CompletedProcess(
+                a, 1, stdout='', stderr=text))
+
+    pip_says("WARNING: Retrying (Retry(total=4)) after connection broken by "
+             "'NewConnectionError: Failed to establish a new connection'")
+    with pytest.raises(smoke_data.RegistryUnreachable):
+        smoke_data.fetch_wheel('deepforest==2.1.0', str(tmp_path))
+    pip_says('ERROR: No matching distribution found for deepforest==2.1.0')
+    with pytest.raises(RuntimeError, match='pip download deepforest') as err:
+        smoke_data.fetch_wheel('deepforest==2.1.0', str(tmp_path))
+    assert type(err.value) is RuntimeError  # a failure, not a skip
+    # a cached wheel is used without calling pip
+    (tmp_path / 'deepforest-2.1.0-py3-none-any.whl').write_bytes(b'')
+    assert smoke_data.fetch_wheel('deepforest==2.1.0', str(tmp_path)) == str(
+        tmp_path / 'deepforest-2.1.0-py3-none-any.whl')

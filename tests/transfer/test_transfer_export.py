@@ -44,20 +44,37 @@ def test_depth_is_inferred(r18_checkpoint, tmp_path):
     assert report['missing'] == report['unexpected'] == []
 
 
-def test_encoder_prefixes(r18_checkpoint, tmp_path):
+def test_automix_online_and_momentum_networks(tmp_path, build_cls,
+                                              save_ckpt):
+    automix = build_cls(dict(
+        type='AutoMixClassifier', backbone=dict(type='ResNet', depth=18),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=512,
+                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
+        mixer=dict(type='SAMixMixer', in_channels=256)))
+    momentum = automix.momentum_net.module.backbone
+    with torch.no_grad():  # the EMA copy starts equal; make it distinct
+        momentum.conv1.weight.add_(1)
+    path = save_ckpt(automix, str(tmp_path / 'automix.pth'))
+    rep = export_backbone(path, str(tmp_path / 'm.pth'), encoder='momentum')
+    assert rep['prefix'] == 'momentum_net.module.backbone.'
+    assert rep['arch'] == 'ResNet-18'
+    sd = torch.load(str(tmp_path / 'm.pth'))['state_dict']
+    assert set(sd) == set(momentum.state_dict())
+    assert torch.equal(sd['conv1.weight'], momentum.conv1.weight)
+    online, _ = select_encoder(load_state_dict(path), 'online')
+    assert torch.equal(online['conv1.weight'], automix.backbone.conv1.weight)
+    assert not torch.equal(online['conv1.weight'], sd['conv1.weight'])
+
+
+def test_explicit_prefix(r18_checkpoint):
     sd = load_state_dict(r18_checkpoint)
-    # an AutoMix-style checkpoint: the momentum copy differs from the online
-    mixed = dict(sd)
-    mixed.update({'momentum_backbone.' + k[len('backbone.'):]: v + 1
-                  for k, v in sd.items() if k.startswith('backbone.')})
-    path = str(tmp_path / 'automix.pth')
-    torch.save(dict(state_dict=mixed), path)
-    online, p1 = select_encoder(load_state_dict(path), 'online')
-    momentum, p2 = select_encoder(load_state_dict(path), 'momentum')
-    assert (p1, p2) == ('backbone.', 'momentum_backbone.')
-    assert torch.equal(momentum['conv1.weight'], online['conv1.weight'] + 1)
-    custom, p3 = select_encoder(mixed, prefix='momentum_backbone.')
-    assert p3 == 'momentum_backbone.' and set(custom) == set(online)
+    renamed = {'ema.' + k: v + 1 for k, v in sd.items()
+               if k.startswith('backbone.')}
+    ema, used = select_encoder({**sd, **renamed}, prefix='ema.backbone.')
+    online, _ = select_encoder(sd)
+    assert used == 'ema.backbone.' and set(ema) == set(online)
+    assert torch.equal(ema['conv1.weight'], online['conv1.weight'] + 1)
 
 
 def test_moco_query_and_key_encoders(tmp_path, save_ckpt):

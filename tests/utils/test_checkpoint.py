@@ -14,6 +14,7 @@ def mmengine_like_checkpoint():
     buf = HistoryBuffer()
     buf.update(1.5)
     return dict(meta=dict(seed=np.int64(3), arr=np.arange(3),
+                          empty=np.zeros(0), empty_buffer=HistoryBuffer(),
                           rng=np.random.get_state()),
                 message_hub=dict(log_scalars={'loss': buf}),
                 state_dict={'w': torch.ones(2)})

@@ -3,8 +3,9 @@
 Every method trains the same PreActResNet-18 (100 classes) on the same
 random batch; steps are interleaved (one step of each method per round) so
 that a busy machine slows all methods alike, and the medians are compared
-with vanilla. Peak memory is the growth of the process's peak RSS over two
-training steps of the built model, measured for each method in a fresh subprocess (CPU) or with
+with vanilla, in wall time and in process CPU time. Peak memory is the
+growth of resident memory during one training step after a warm-up step,
+for each method in a fresh subprocess (CPU), or
 ``torch.cuda.max_memory_allocated`` (CUDA). ``--imagenet`` adds the tensor
 sizes of the dense head at ImageNet scale (r = 49, c = 1000, d = 2048,
 n = 1000, m = 128) and measures that head alone.
@@ -22,6 +23,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 import torch
@@ -97,17 +99,56 @@ def step(model, opt, views, samples):
 
 
 def time_all(args, device):
+    """Median wall time and median process CPU time (all threads) per step;
+    CPU time is the steadier of the two on a machine shared with other
+    jobs, since waiting for a core does not count."""
     torch.manual_seed(0)
     models = {m: build(m, device) for m in args.methods}
     views, samples = make_batch(args, device)
-    times = {m: [] for m in args.methods}
+    wall = {m: [] for m in args.methods}
+    cpu = {m: [] for m in args.methods}
     for r in range(args.warmup + args.reps):
         for m in args.methods:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             step(*models[m], views, samples)
             if r >= args.warmup:
-                times[m].append(time.perf_counter() - t0)
-    return {m: statistics.median(t) for m, t in times.items()}
+                wall[m].append(time.perf_counter() - t0)
+                cpu[m].append(time.process_time() - c0)
+    return ({m: statistics.median(t) for m, t in wall.items()},
+            {m: statistics.median(t) for m, t in cpu.items()})
+
+
+class PeakRSS:
+    """Peak resident memory while the block runs, sampled from
+    /proc/self/statm every millisecond by a thread (torch's CPU allocator
+    keeps no statistics; large buffers go back to the OS when freed, so the
+    resident size follows the live tensors)."""
+
+    def __enter__(self):
+        self.page = resource.getpagesize()
+        self.base = self.peak = self.rss()
+        self.running = True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def rss(self) -> int:
+        with open('/proc/self/statm') as f:
+            return int(f.read().split()[1]) * self.page
+
+    def sample(self):
+        while self.running:
+            self.peak = max(self.peak, self.rss())
+            time.sleep(0.001)
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.thread.join()
+        self.peak = max(self.peak, self.rss())
+
+    @property
+    def growth_mib(self) -> float:
+        return (self.peak - self.base) / 2**20
 
 
 def peak_memory(method, args, device):
@@ -126,15 +167,14 @@ def peak_memory(method, args, device):
 
 
 def single(method, args):
-    """Run in a fresh process: peak RSS growth over two training steps of
-    the built model (activations, gradients, optimiser state, teacher)."""
+    """Run in a fresh process: after a warm-up step (gradients and optimiser
+    state exist), the peak resident growth during one training step."""
     model, opt = build(method, torch.device('cpu'))
     views, samples = make_batch(args, torch.device('cpu'))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    for _ in range(2):
+    step(model, opt, views, samples)
+    with PeakRSS() as peak:
         step(model, opt, views, samples)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps((after - before) / 1024))
+    print(json.dumps(peak.growth_mib))
 
 
 def imagenet_head(args):
@@ -155,19 +195,18 @@ def imagenet_head(args):
     z = torch.randn(m, d, 7, 7, requires_grad=True)
     y = torch.eye(c)[torch.randint(c, (m, ))]
     mixup = DenseMultiMix(n=n)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
-    zf = z.flatten(2)
-    lam = mixup.sample_params(zf)['lam']
-    logits = head(zf.movedim(1, -1)).movedim(-1, 1)
-    batch = mixup.mix(logits, y, lam=lam,
-                      attn=mixup.attention_map(zf, y))
-    dense_weighted_ce(batch.inputs, batch.target,
-                      batch.extras['weight']).backward()
-    took = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f'  measured head-only step (fwd + bwd): {took:.2f} s, peak RSS '
-          f'growth {(after - before) / 1024:.0f} MiB')
+    with PeakRSS() as peak:
+        t0 = time.perf_counter()
+        zf = z.flatten(2)
+        lam = mixup.sample_params(zf)['lam']
+        logits = head(zf.movedim(1, -1)).movedim(-1, 1)
+        batch = mixup.mix(logits, y, lam=lam,
+                          attn=mixup.attention_map(zf, y))
+        dense_weighted_ce(batch.inputs, batch.target,
+                          batch.extras['weight']).backward()
+        took = time.perf_counter() - t0
+    print(f'  measured head-only step (fwd + bwd): {took:.2f} s, peak '
+          f'resident growth {peak.growth_mib:.0f} MiB')
 
 
 def main():
@@ -191,18 +230,21 @@ def main():
     if args.single:
         return single(args.single, args)
     device = torch.device(args.device)
-    medians = time_all(args, device)
+    wall, cpu = time_all(args, device)
     memory = {} if args.no_memory else {
         m: peak_memory(m, args, device) for m in args.methods}
-    base = medians.get('vanilla')
     print(f'PreActResNet-18, batch {args.batch}, 32x32, 100 classes, '
-          f'{args.device}, {args.threads} threads, median of {args.reps}:')
-    print(f'| method | step (s) | vs vanilla | peak memory (MiB) |')
-    print('|---|---|---|---|')
-    for m, t in medians.items():
-        ratio = f'{t / base:.2f}x' if base else '-'
+          f'{args.device}, {args.threads} threads, median of {args.reps} '
+          'interleaved rounds:')
+    print('| method | wall (s) | vs vanilla | CPU time (s) | vs vanilla '
+          '| peak step memory (MiB) |')
+    print('|---|---|---|---|---|---|')
+    for m in args.methods:
+        ratios = [f'{t[m] / t["vanilla"]:.2f}x' if 'vanilla' in t else '-'
+                  for t in (wall, cpu)]
         mem = f'{memory[m]:.0f}' if m in memory else '-'
-        print(f'| {m} | {t:.3f} | {ratio} | {mem} |')
+        print(f'| {m} | {wall[m]:.3f} | {ratios[0]} | {cpu[m]:.3f} | '
+              f'{ratios[1]} | {mem} |')
     if args.imagenet:
         imagenet_head(args)
 

@@ -5,7 +5,7 @@ mmdet (the detection transfer of seed 001 §4.3 and seed 003 Table 6).
 Examples:
     # MixupClassifier (or any ImageClassifier): keys backbone.*
     python tools/model_converters/extract_backbone.py epoch_300.pth r50.pth
-    # AutoMix / SAMix momentum network
+    # AutoMix / SAMix momentum network (momentum_net.module.backbone.*)
     python tools/model_converters/extract_backbone.py CKPT OUT \
         --encoder momentum
     # MoCo-style key (momentum) encoder: encoder_k.module.0.*
@@ -38,7 +38,7 @@ def parse_args(argv=None):
         'MoCo v2 / MoCo v3 / BYOL momentum encoder). Default: online')
     parser.add_argument('--prefix', help='explicit key prefix of the '
                         'backbone (overrides --encoder), e.g. '
-                        'momentum_backbone.')
+                        'momentum_net.module.backbone.')
     return parser.parse_args(argv)
 
 

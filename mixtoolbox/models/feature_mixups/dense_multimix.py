@@ -4,7 +4,6 @@ Beyond Pairs and Beyond Examples")."""
 import numbers
 from typing import Optional
 
-import torch
 from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS

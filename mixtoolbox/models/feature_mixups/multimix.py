@@ -79,8 +79,9 @@ class MultiMix(FeatureMixup):
         self.alpha = check_alpha_range(alpha, 'MultiMix')
         if layer != 'last' and (isinstance(layer, bool) or not isinstance(
                 layer, numbers.Integral) or layer < 0):
-            raise ValueError("MultiMix: `layer` must be 'last' or an int >= "
-                             f'0 (0 = input, k = after stage k), got {layer!r}')
+            raise ValueError("MultiMix: `layer` must be 'last' or an int "
+                             '>= 0 (0 = input, k = after stage k), got '
+                             f'{layer!r}')
         self.layer = layer if layer == 'last' else int(layer)
 
     def sample_params(self, inputs: Tensor) -> dict:

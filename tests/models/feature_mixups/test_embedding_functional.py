@@ -32,7 +32,7 @@ def test_multimix_identity_is_plain_batch():
 
 
 def test_multimix_pair_columns_equal_manifold_mixup():
-    # columns λ e_i + (1 − λ) e_π(i): eqs. (3)-(4) are a special case of (6)-(7)
+    # columns λ e_i + (1 − λ) e_π(i): eqs. (3)-(4) as a case of (6)-(7)
     m, lam = 6, 0.3
     perm = torch.randperm(m)
     big_lam = lam * torch.eye(m) + (1 - lam) * torch.eye(m)[:, perm]
@@ -135,7 +135,8 @@ def test_identity_lambda_gives_plain_cross_entropy():
     assert torch.allclose(-(y_mix * z_mix.log_softmax(1)).sum(1).mean(),
                           F.cross_entropy(logits[:, :, 0], labels))
     # dense, Λ^j = I and uniform attention: plain CE at every position
-    mixed, y_mix, s = dense_multimix(logits, y, torch.eye(m).expand(r, -1, -1),
+    eye = torch.eye(m).expand(r, -1, -1)
+    mixed, y_mix, s = dense_multimix(logits, y, eye,
                                      torch.full((m, r), 1.0 / r))
     assert torch.allclose(mixed, logits)
     assert torch.allclose(dense_weighted_ce(mixed, y_mix, s),
