@@ -6,3 +6,4 @@ from .modifiers import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .mixers import *  # noqa: F401,F403
 from .mixups import *  # noqa: F401,F403
+from .selfsup import *  # noqa: F401,F403

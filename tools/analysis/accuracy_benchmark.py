@@ -68,18 +68,19 @@ METHODS = {
         dict(type='ZetaMixup', gamma=2.8)])),
     'saliencymix': dict(model=dict(mix_policy=[
         dict(type='SaliencyMix', alpha=0.2)])),
-    # block counts must divide 28 and the transport tile the blocks
+    # block counts must divide 28, and neighbourhood and transport tiles
+    # the 14, 7 and 4 px blocks (4 px at 32 px does not divide 14 or 7)
     'puzzlemix': dict(model=dict(mix_policy=[dict(
         type='PuzzleMix', alpha=1.0, block_nums=(2, 4, 7), n_labels=3,
-        beta=1.2, gamma=0.5, eta=0.2, neigh_size=4, transport=True,
+        beta=1.2, gamma=0.5, eta=0.2, neigh_size=7, transport=True,
         t_eps=0.8, t_size=7)])),
     'comixup': dict(model=dict(mix_policy=[dict(
         type='CoMixup', alpha=2.0, block_num=4, part=20, beta=0.32,
         gamma=1.0, thres=0.83, eta=0.05, omega=0.001, niter=4,
         set_resolve=True, clean_lam=1.0)])),
-    # patch sides 8, 16 at 32 px scaled to 28 px
+    # patch sides are given at 32 px; RMix scales them to 7 and 14 px
     'rmix': dict(model=dict(mix_policy=[
-        dict(type='RMix', patch_sizes=(7, 14), alpha=1.0)])),
+        dict(type='RMix', patch_sizes=(8, 16), alpha=1.0)])),
     'manifoldmix': dict(model=dict(mix_policy=[
         dict(type='ManifoldMix', alpha=2.0, layers=(0, 1, 2))])),
     'alignmix': dict(model=dict(mix_policy=[
@@ -148,15 +149,17 @@ def protocol(args):
 
 
 def schedule_overrides(epochs):
-    return dict(
-        train_cfg=dict(max_epochs=epochs, val_interval=epochs),
-        param_scheduler=[
-            dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0,
-                 end=1, convert_to_iter_based=True),
-            dict(type='CosineAnnealingLR', by_epoch=True, begin=1,
-                 end=epochs, T_max=max(epochs - 1, 1), eta_min=0.0,
-                 convert_to_iter_based=True)],
-        default_hooks=dict(checkpoint=dict(interval=epochs)))
+    """The config's schedule for ``epochs`` epochs (a 1-epoch run is the
+    warm-up alone)."""
+    scheduler = [dict(type='LinearLR', start_factor=0.1, by_epoch=True,
+                      begin=0, end=1, convert_to_iter_based=True)]
+    if epochs > 1:
+        scheduler.append(dict(
+            type='CosineAnnealingLR', by_epoch=True, begin=1, end=epochs,
+            T_max=epochs - 1, eta_min=0.0, convert_to_iter_based=True))
+    return dict(train_cfg=dict(max_epochs=epochs, val_interval=epochs),
+                param_scheduler=scheduler,
+                default_hooks=dict(checkpoint=dict(interval=epochs)))
 
 
 def run_one(method, seed, args):
@@ -178,6 +181,9 @@ def run_one(method, seed, args):
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.randomness = dict(seed=seed, deterministic=False)
     cfg.work_dir = osp.join(args.work_dir, f'{method}_seed{seed}')
+    # mmengine keys its logger and visualiser by experiment name; unique
+    # names keep in-process runs apart
+    cfg.experiment_name = f'{method}_seed{seed}_{time.strftime("%H%M%S")}'
     cfg.launcher = 'none'
     start = time.time()
     runner = Runner.from_cfg(cfg)
@@ -311,7 +317,8 @@ def main(argv=None):
         return row
     os.makedirs(args.work_dir, exist_ok=True)
     rows = load_results(args.results, args)
-    todo = [(m, s) for m in args.methods for s in args.seeds
+    # seed-major: a run cut short still has every method at its first seeds
+    todo = [(m, s) for s in args.seeds for m in args.methods
             if (m, s) not in rows]
     done = len(args.methods) * len(args.seeds) - len(todo)
     print(f'{len(todo)} run(s) to do, {done} already in {args.results}',

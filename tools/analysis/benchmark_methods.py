@@ -35,6 +35,7 @@ import argparse
 import copy
 import glob
 import json
+import os
 import os.path as osp
 import platform
 import statistics
@@ -216,6 +217,7 @@ def machine(args):
                        if line.startswith('model name'))
     except (OSError, StopIteration):
         pass
+    cpu += f' ({os.cpu_count()} logical CPUs)'
     if args.device == 'cuda':
         cpu += f'; GPU {torch.cuda.get_device_name()}'
     return cpu
@@ -248,8 +250,13 @@ def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
+    from mmengine.logging import MMLogger
+
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
+    # a current logger at WARNING keeps init_weights' per-parameter report
+    # of every model out of the output
+    MMLogger.get_instance('benchmark_methods', log_level='WARNING')
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     paths = expand(args.configs)

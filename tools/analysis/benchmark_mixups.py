@@ -2,8 +2,8 @@
 """Time mixtoolbox's Mixup / CutMix / ResizeMix against mmpretrain's and
 timm's on identical tensors.
 
-Every repetition calls each implementation once, in a rotating order, on a
-fresh copy of the same batch (copies are made outside the timed region,
+Every repetition calls each implementation once, in a rotating order, with
+the same RNG seed (so the same λ), on a fresh copy of the same batch (copies are made outside the timed region,
 since CutMix / ResizeMix paste in place in all three libraries); the table
 reports the median per implementation and our median divided by the fastest
 peer's. Ratios, not absolute times, are the result: they are measured side
@@ -13,6 +13,7 @@ by side in one process, so machine noise hits all implementations alike.
 """
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
@@ -65,6 +66,10 @@ def bench(name, shape, reps, alpha=1.0, num_classes=100, device='cpu'):
         order = names[rep % len(names):] + names[:rep % len(names)]
         for impl in order:
             xc = x.clone()
+            # the same seed for every implementation of a repetition, so all
+            # draw the same λ (and box area) — CutMix's cost grows with it
+            np.random.seed(rep)
+            torch.manual_seed(rep)
             sync()
             start = time.perf_counter()
             calls[impl](xc, onehot, labels)
@@ -124,6 +129,7 @@ def main(argv=None):
     table = markdown(rows, meta)
     print(table)
     if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         with open(args.out + '.md', 'w') as f:
             f.write(table + '\n')
         with open(args.out + '.json', 'w') as f:

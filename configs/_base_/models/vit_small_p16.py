@@ -2,7 +2,9 @@
 # (seed 001 Table 3 trains it with AdamW).
 model = dict(
     type='MixupClassifier',
-    backbone=dict(type='VisionTransformer', arch='small', img_size=224,
+    # mmpretrain's 'small' is a 768-d, 8-layer model; ViT-S/16 (384-d, 12
+    # layers, 6 heads) is its 'deit-small' arch
+    backbone=dict(type='VisionTransformer', arch='deit-small', img_size=224,
                   patch_size=16, drop_path_rate=0.1),
     neck=None,
     head=dict(

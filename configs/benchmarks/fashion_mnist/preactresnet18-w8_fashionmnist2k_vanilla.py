@@ -8,7 +8,8 @@
 #   4x4 last map), as the CPU configs of configs/multimix and configs/samix;
 # - schedule: batch 100 (20 iterations per epoch), 30 epochs, SGD lr 0.1,
 #   momentum 0.9 (Nesterov), weight decay 5e-4, one-epoch linear warm-up then
-#   cosine to zero; no validation during training, one test at the end.
+#   cosine to zero; no validation during training, one test at the end
+#   (on the test split: see test_mode below).
 _base_ = [
     '../../_base_/datasets/fashion_mnist.py',
     '../../_base_/default_runtime.py',
@@ -25,7 +26,10 @@ model = dict(
 train_dataloader = dict(batch_size=100, num_workers=0,
                         persistent_workers=False,
                         dataset=dict(indices=2000))
-val_dataloader = dict(num_workers=0, persistent_workers=False)
+# mmpretrain 1.2's MNIST picks its files by `test_mode`, not by `split`:
+# without test_mode=True, split='test' reads the 60,000 training images
+val_dataloader = dict(num_workers=0, persistent_workers=False,
+                      dataset=dict(test_mode=True))
 test_dataloader = val_dataloader
 test_evaluator = [dict(type='Accuracy', topk=(1, )),
                   dict(type='CalibrationError', num_bins=15)]

@@ -1,0 +1,14 @@
+# STL-10 self-supervised pre-training, 96 px, batch 32 x 8 = 256 (A.1.3).
+# Layout (image folders, labels unused): data/stl10/train/**/*.png holding
+# the 100k unlabelled and the 5k labelled training images.
+_base_ = ['./mocov2_view_pipeline.py']
+data_preprocessor = dict(type='SelfSupDataPreprocessor',
+                         mean=[113.9, 112.2, 103.7], std=[66.4, 65.4, 68.2],
+                         to_rgb=True)
+train_dataloader = dict(
+    batch_size=32, num_workers=8, persistent_workers=True, drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type='CustomDataset', data_root='data/stl10',
+                 data_prefix='train', with_label=False,
+                 pipeline={{_base_.train_pipeline}}))

@@ -1,0 +1,37 @@
+# Linear evaluation on STL-10 (seed 003 Table 3): frozen ResNet-18, 96 px.
+# Layout (image folders): data/stl10/train/<class>/ (the 5k labelled
+# training images) and data/stl10/val/<class>/ (the 8k test images).
+_base_ = ['./_base_/linear_runtime.py']
+data_preprocessor = dict(num_classes=10, mean=[113.9, 112.2, 103.7],
+                         std=[66.4, 65.4, 68.2], to_rgb=True)
+model = dict(
+    type='ImageClassifier',
+    backbone=dict(type='ResNet', depth=18, frozen_stages=4, norm_eval=True),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=512,
+              loss=dict(type='CrossEntropyLoss'), topk=(1, )))
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=96),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=96, edge='short'),
+    dict(type='CenterCrop', crop_size=96),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=32, num_workers=8,
+    dataset=dict(type='CustomDataset', data_root='data/stl10',
+                 data_prefix='train', pipeline=train_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=True))
+val_dataloader = dict(
+    batch_size=64, num_workers=8,
+    dataset=dict(type='CustomDataset', data_root='data/stl10',
+                 data_prefix='val', pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False))
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator

@@ -1,0 +1,32 @@
+# STL-10, ResNet-50, 800 epochs.
+# SAMix-C (seed 003 App. A.1.3): as SAMix-I, but the Mixer's loss is the
+# eta-balanced mixup CE (eta = 0.5) of a cluster head g_psi on key-encoder
+# features against pseudo labels from online clustering, C = 200 (§4.3).
+_base_ = [
+    './_base_/stl10_mocov2.py', './_base_/mocov2_resnet.py',
+    './_base_/mocov2_runtime.py'
+]
+model = dict(
+    data_preprocessor={{_base_.data_preprocessor}},
+    backbone=dict(depth=50),
+    neck=dict(in_channels=2048),
+    type='SAMixMoCo',
+    mix_policy=None,
+    mixer=dict(type='SAMixMixer', in_channels=1024),
+    alpha=2.0,
+    mask_layer=3,
+    mixer_loss=dict(type='EtaBalancedLoss', eta=0.5),
+    target='cluster',
+    num_clusters=200,
+)
+max_epochs = 800
+param_scheduler = [dict(type='CosineAnnealingLR', T_max=max_epochs,
+                        by_epoch=True, begin=0, end=max_epochs,
+                        convert_to_iter_based=True)]
+train_cfg = dict(max_epochs=max_epochs)
+custom_hooks = [
+    dict(type='RNGStateHook'),
+    dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
+         end=0.0, policy='linear'),
+    dict(type='OnlineClusteringHook', num_clusters=200),
+]

@@ -1,0 +1,289 @@
+"""MoCo v2 + any mixup of the toolbox, cross-view (Li et al., "Boosting
+Discriminative Visual Representation Learning with Scenario-Agnostic Mixup",
+arXiv 2111.15454 = seed 003: §2.2 eq. (4), §3.1, App. A.1.3, A.2.1)."""
+import inspect
+import numbers
+from typing import List, Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.dist import get_world_size
+from mmpretrain.models import MoCo
+from mmpretrain.structures import DataSample
+from torch import Tensor
+
+from mixtoolbox.models.classifiers.automix_classifier import \
+    ema_weight_of_new
+from mixtoolbox.models.classifiers.policy import MixPolicy
+from mixtoolbox.registry import MODELS
+from .dist_utils import batch_shuffle, batch_unshuffle
+
+VIEWS = ('cross', 'same')
+
+
+def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
+              lam, index: Tensor) -> Tensor:
+    """Mixup infoNCE, seed 003 eq. (4), averaged over the batch:
+
+        ℓ(z_m) = λ ℓ(z_m, z_i) + (1 − λ) ℓ(z_m, z_index[i]),
+
+    each ℓ(z, z⁺) = −log e^{z·z⁺/t} / (e^{z·z⁺/t} + Σ_{q∈queue} e^{z·q/t})
+    the MoCo infoNCE of eq. (2) (one positive against the queue). Computed
+    in float32 (log-sum-exps over the queue are unstable in bf16).
+
+    Args:
+        z_m (Tensor): ``[N, d]`` normalised embeddings of the mixed samples.
+        keys (Tensor): ``[N, d]`` normalised z_i (key view, cross-view).
+        queue (Tensor): ``[d, K]`` the negatives.
+        lam (float | Tensor): λ, a number or ``[N]`` (share of sample i).
+        index (Tensor): ``[N]`` the partner j = index[i] of sample i.
+    """
+    z_m, keys, queue = z_m.float(), keys.float(), queue.float()
+    lam = torch.as_tensor(lam, dtype=torch.float32, device=z_m.device)
+    neg = torch.logsumexp(z_m @ queue / temperature, dim=1)
+    pos_i = (z_m * keys).sum(1) / temperature
+    pos_j = (z_m * keys[index]).sum(1) / temperature
+    nce_i = torch.logaddexp(pos_i, neg) - pos_i
+    nce_j = torch.logaddexp(pos_j, neg) - pos_j
+    return (lam * nce_i + (1 - lam) * nce_j).mean()
+
+
+def check_instance_mixup(mixup, owner: str) -> None:
+    """Eq. (4) needs a pairwise mixup (λ and a partner index) that runs
+    without a classifier."""
+    params = inspect.signature(mixup.mix).parameters
+    if 'index' not in params:
+        raise ValueError(f'{owner}: {mixup.name} is not a pairwise mixup (its '
+                         '`mix` takes no partner `index`); eq. (4) needs '
+                         'pairs: use Mixup, CutMix, ResizeMix, FMix, '
+                         'GridMix, SmoothMix, ManifoldMix or InterIntraMix')
+    if mixup.space == 'input' and not mixup.model_free:
+        raise ValueError(f'{owner}: {mixup.name} needs a classifier (saliency'
+                         ') and self-supervised training has none; use a '
+                         'model-free mixup')
+
+
+class _QueryEncoder:
+    """The online encoder as embedding-space mixups see a model:
+    ``head(extract_feat(x))`` is the normalised query embedding."""
+
+    def __init__(self, moco):
+        self.backbone = moco.backbone
+        self._moco = moco
+
+    def extract_feat(self, x):
+        return self.backbone(x)
+
+    def head(self, feats):
+        return F.normalize(self._moco.neck(feats)[0], dim=1)
+
+
+@MODELS.register_module()
+class MixMoCo(MoCo):
+    """MoCo v2 with instance-level mixup, cross-view (seed 003 §3.1).
+
+    Each step computes mmpretrain's MoCo loss ℓ^NCE(z_i^{τq}, z_i^{τk}) and,
+    when the policy picks a mixup, the mixup infoNCE of eq. (4) on
+
+        x_m = h(x_i^{τq}, x_j^{τk}, λ)      (cross-view, default)
+
+    with z_i, z_j the momentum keys of the τk views (A.1.3); the total is
+    their sum (Fig. 3b: the sum beats either term alone). ``view='same'``
+    mixes two query views, h(x_i^{τq}, x_j^{τq}), against the momentum
+    embeddings of those query views (the same-view objective of §3.1, which
+    the paper shows degenerates; one extra key-encoder pass).
+
+    The cross-view pair is built without touching the mixups: they mix the
+    2N batch ``cat(x^{τq}, x^{τk})`` with the partner index
+    ``cat(π + N, π)``, so row i < N pairs x_i^{τq} with x_π(i)^{τk}; only
+    those N rows are kept. Any pairwise mixup works unchanged (Mixup, CutMix,
+    ResizeMix, FMix, ManifoldMix, ...; embedding-space ones run the
+    online encoder on all 2N rows). Mixups with ``needs_labels``
+    (:class:`InterIntraMix`) read the pseudo labels that
+    :class:`OnlineClusteringHook` attaches to the data samples.
+
+    Args:
+        backbone, neck, head: as mmpretrain's ``MoCo`` (MoCo v2: ResNet,
+            ``MoCoV2Neck``, ``ContrastiveHead`` with t = 0.2).
+        mix_policy (list[dict]): mixups with per-step probabilities, as in
+            :class:`MixupClassifier`; empty = plain MoCo v2.
+        view (str): ``'cross'`` (default, A.1.3) or ``'same'``.
+        mix_loss_weight (float): weight of eq. (4). Defaults to 1.0 (A.1.3).
+        queue_len (int): dictionary length K; 16384 for STL-10 / Tiny,
+            65536 for ImageNet (A.1.3). Must be divisible by the global
+            batch (checked at the first step).
+        feat_dim (int): embedding size. Defaults to 128 (MoCo v2).
+        momentum (float): decay m of the key encoder in the paper's
+            convention (0.999, MoCo v2); a ``MomentumScheduleHook`` can drive
+            it.
+
+    Example:
+        >>> from mixtoolbox.utils import register_all_modules
+        >>> register_all_modules()
+        >>> model = MixMoCo(
+        ...     backbone=dict(type='ResNet_CIFAR', depth=18, base_channels=4,
+        ...                   stem_channels=4),
+        ...     neck=dict(type='MoCoV2Neck', in_channels=32, hid_channels=32,
+        ...               out_channels=8),
+        ...     head=dict(type='ContrastiveHead', temperature=0.2,
+        ...               loss=dict(type='CrossEntropyLoss')),
+        ...     mix_policy=[dict(type='Mixup', alpha=1.0)], queue_len=16,
+        ...     feat_dim=8)
+        >>> model.momentum, model.view
+        (0.999, 'cross')
+    """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict,
+                 mix_policy: Optional[List[dict]] = None, view: str = 'cross',
+                 mix_loss_weight: float = 1.0, queue_len: int = 65536,
+                 feat_dim: int = 128, momentum: float = 0.999,
+                 pretrained=None, data_preprocessor=None, init_cfg=None):
+        owner = type(self).__name__
+        if view not in VIEWS:
+            raise ValueError(f'{owner}: `view` must be one of {VIEWS}, got '
+                             f'{view!r}')
+        for name, value in (('queue_len', queue_len), ('feat_dim', feat_dim)):
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or value < 1:
+                raise ValueError(f'{owner}: `{name}` must be a positive int, '
+                                 f'got {value!r}')
+        if isinstance(mix_loss_weight, bool) or not isinstance(
+                mix_loss_weight, numbers.Real) or mix_loss_weight < 0:
+            raise ValueError(f'{owner}: `mix_loss_weight` must be a number '
+                             f'>= 0, got {mix_loss_weight!r}')
+        # mmengine's EMA refuses the end points; the setter writes the value
+        super().__init__(backbone=backbone, neck=neck, head=head,
+                         queue_len=queue_len, feat_dim=feat_dim,
+                         momentum=0.5, pretrained=pretrained,
+                         data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.momentum = momentum
+        self.policy = MixPolicy(mix_policy)
+        for mixup in self.policy.mixups:
+            check_instance_mixup(mixup, owner)
+        self.view = view
+        self.mix_loss_weight = float(mix_loss_weight)
+        self.keep_cluster_feats = False  # set by OnlineClusteringHook
+        self.cluster_feats = None
+
+    @property
+    def momentum(self) -> float:
+        """m of θ_k ← m θ_k + (1 − m) θ_q (paper / MoCo convention)."""
+        return 1.0 - self.encoder_k.momentum
+
+    @momentum.setter
+    def momentum(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(
+                value, numbers.Real) or not 0 <= value <= 1:
+            raise ValueError(f'{type(self).__name__}: `momentum` must be a '
+                             f'number in [0, 1], got {value!r}')
+        self.encoder_k.momentum = ema_weight_of_new(float(value))
+
+    # ---------------------------------------------------------- encoders
+    def embed(self, x: Tensor) -> Tensor:
+        """Normalised query embedding g_ω(f_θ(x))."""
+        return F.normalize(self.neck(self.backbone(x))[0], dim=1)
+
+    @torch.no_grad()
+    def keys(self, x: Tensor) -> Tensor:
+        """Normalised momentum keys, batch-shuffled across processes for
+        BatchNorm (MoCo)."""
+        x, undo = batch_shuffle(x)
+        k = F.normalize(self.encoder_k(x)[0], dim=1)
+        return batch_unshuffle(k, undo)
+
+    cluster_features = keys  # what OnlineClusteringHook clusters
+
+    @torch.no_grad()
+    def momentum_update(self) -> None:
+        self.encoder_k.update_parameters(nn.Sequential(self.backbone,
+                                                       self.neck))
+
+    # ------------------------------------------------------------ inputs
+    def split_views(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError(
+                f'{type(self).__name__}: needs two views per image (query, '
+                "key); put dict(type='MultiView', num_views=2, ...) in the "
+                'train pipeline')
+        x_q, x_k = inputs[0], inputs[1]
+        global_batch = x_q.size(0) * get_world_size()
+        if self.queue_len % global_batch:
+            raise ValueError(
+                f'{type(self).__name__}: `queue_len` ({self.queue_len}) must '
+                f'be divisible by the global batch size ({global_batch} = '
+                f'{x_q.size(0)} per process x {get_world_size()} processes);'
+                ' change one of them (and use drop_last=True)')
+        return x_q, x_k
+
+    def pseudo_labels(self, data_samples: List[DataSample], device,
+                      needed_by: Optional[str] = None) -> Optional[Tensor]:
+        """``[N]`` pseudo labels attached by :class:`OnlineClusteringHook`;
+        a ValueError naming ``needed_by`` when they are missing."""
+        if data_samples and all('pseudo_label' in s for s in data_samples):
+            return torch.stack([s.pseudo_label.reshape(())
+                                for s in data_samples]).long().to(device)
+        if needed_by is not None:
+            raise ValueError(
+                f'{needed_by} needs pseudo labels, but the data samples have '
+                "none: add dict(type='OnlineClusteringHook', num_clusters=C) "
+                'to custom_hooks (it clusters the momentum features and '
+                'attaches the labels)')
+        return None
+
+    # ---------------------------------------------------------- training
+    def mixed_embedding(self, mixup, x_q: Tensor, x_k: Tensor,
+                        labels: Optional[Tensor]):
+        """(z_m ``[N, d]``, λ ``[N]``, partner index ``[N]``) of one mixup
+        step in the configured view."""
+        n = x_q.size(0)
+        perm = mixup.sample_index(x_q)
+        if self.view == 'cross':
+            x = torch.cat([x_q, x_k])
+            index = torch.cat([perm + n, perm])
+        else:
+            # in-place mixups (CutMix) must not touch the query batch that
+            # the MoCo term already used
+            x, index = x_q.clone(), perm
+        if labels is None:
+            scores = x.new_ones(x.size(0), 1)
+        else:
+            scores = F.one_hot(labels, int(labels.max()) + 1).to(x.dtype)
+            scores = scores.repeat(x.size(0) // n, 1)
+        params = dict(mixup.sample_params(x), index=index)
+        if mixup.space == 'feature':
+            z_m, batch = mixup.forward_train(_QueryEncoder(self), x, scores,
+                                             params)
+        else:
+            batch = mixup.mix(x, scores, **params)
+            z_m = self.embed(batch.inputs[:n])
+        lam = batch.lam[:n].to(x.dtype)
+        return z_m[:n], lam, batch.index[:n] % n
+
+    def loss(self, inputs: List[Tensor], data_samples: List[DataSample],
+             **kwargs) -> dict:
+        x_q, x_k = self.split_views(inputs)
+        q = self.embed(x_q)
+        self.momentum_update()
+        k = self.keys(x_k)
+        queue = self.queue.clone().detach()
+        losses = dict(loss=self.head.loss((q * k).sum(1, keepdim=True),
+                                          q @ queue))
+        mixup = self.policy.choose()
+        if mixup is not None and x_q.size(0) > 1:
+            labels = self.pseudo_labels(
+                data_samples, x_q.device,
+                mixup.name if getattr(mixup, 'needs_labels', False) else None)
+            z_m, lam, index = self.mixed_embedding(mixup, x_q, x_k, labels)
+            targets = k if self.view == 'cross' else self.keys(x_q)
+            losses['loss_mix'] = self.mix_loss_weight * mixed_nce(
+                z_m, targets, queue, self.head.temperature, lam, index)
+        self.finish_step(k)
+        return losses
+
+    def finish_step(self, k: Tensor) -> None:
+        """Hand the keys to the clustering hook and enqueue them."""
+        if self.keep_cluster_feats:
+            self.cluster_feats = k.detach()
+        self._dequeue_and_enqueue(k)

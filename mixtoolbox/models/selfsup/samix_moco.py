@@ -1,0 +1,254 @@
+"""SAMix-I and SAMix-C: the learnable Mixer in MoCo v2, cross-view (seed 003
+§3.2, App. A.1.3, eqs. (4), (8)-(12))."""
+import numbers
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+from torch.func import functional_call
+
+from mixtoolbox.models.feature_mixups.base import stage_names
+from mixtoolbox.models.mixers.mixer import adjust_mask
+from mixtoolbox.models.mixups.base import check_positive
+from mixtoolbox.registry import MODELS
+from mixtoolbox.structures import MixedBatch
+from .dist_utils import batch_shuffle, batch_unshuffle
+from .mix_moco import MixMoCo, mixed_nce
+
+TARGETS = ('instance', 'cluster')
+
+
+class _Stop(Exception):
+    """Ends a forward pass once the tapped stage has run."""
+
+
+def stage_output(backbone, stage: str, x: Tensor, stop: bool = True):
+    """Output of ``backbone.<stage>`` for ``x``; with ``stop=False`` the
+    whole forward runs and ``(output, stage_output)`` is returned."""
+    seen = {}
+
+    def tap(module, args, output):
+        seen['out'] = output
+        if stop:
+            raise _Stop
+
+    handle = getattr(backbone, stage).register_forward_hook(tap)
+    try:
+        out = backbone(x)
+    except _Stop:
+        return seen['out']
+    finally:
+        handle.remove()
+    return out, seen['out']
+
+
+def _in_range(owner, name, value, low, high):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not low <= value <= high:
+        raise ValueError(f'{owner}: `{name}` must be a number in [{low}, '
+                         f'{high}], got {value!r}')
+    return float(value)
+
+
+@MODELS.register_module()
+class SAMixMoCo(MixMoCo):
+    """MoCo v2 whose mixed samples come from the SAMix Mixer (SAMix-I/-C).
+
+    Each step, as the supervised momentum pipeline (A.1.2, eqs. 10-12) on
+    MoCo's two encoders: the key (momentum) encoder gives the keys and the
+    layer-l maps of both views; the Mixer makes two masks for cross-view
+    pairs (x_i^{τq}, x_π(i)^{τk}) with independent λ ~ Beta(α, α) and π:
+
+    * the Mixer's batch x_m = s ⊙ x_i^{τq} + (1 − s) ⊙ x_π(i)^{τk} runs
+      through the *frozen* key encoder (batch-shuffled with gradients, so
+      BatchNorm sees a cross-process shuffle and the Mixer still gets its
+      gradient) and gives L_φ^cls (eq. 11) plus the mask loss:
+      ``target='instance'`` (SAMix-I): the η-balanced infoNCE (eq. 8) on the
+      logits [z_m·z_i, z_m·z_π(i), z_m·queue]/t with targets [λ, 1−λ, 0…], so
+      ℓ_+ is the BCE of eq. (7) between the two instances and ℓ_− the mass
+      on the queue; ``target='cluster'`` (SAMix-C): the η-balanced mixup CE
+      (eq. 3) of the cluster head g_ψ on the mixed pseudo labels λ c_i +
+      (1 − λ) c_π(i), g_ψ's weights held fixed in that term;
+    * g_ψ (SAMix-C) learns to predict the pseudo labels from the clean keys
+      (``loss_cluster``), "feature vectors from the momentum encoder" (A.1.3),
+      so it never touches the online network;
+    * the online batch uses a detached mask (λ adjusting with probability
+      ``lam_adjust``, plain mixup within ``lam_margin`` of 0 / 1) and the
+      infoNCE of eq. (4) against the keys, added to MoCo's own loss.
+
+    Args:
+        backbone, neck, head, queue_len, feat_dim, momentum,
+            mix_loss_weight: as :class:`MixMoCo`. The backbone must list its
+            stages in ``res_layers``.
+        mixer (dict): e.g. ``dict(type='SAMixMixer', in_channels=256)``.
+        target (str): ``'instance'`` (SAMix-I, default) or ``'cluster'``
+            (SAMix-C; needs :class:`OnlineClusteringHook`).
+        num_clusters (int): C of g_ψ for SAMix-C. Defaults to 200 (§4.3).
+        alpha (float): λ ~ Beta(α, α). Defaults to 2.0 (§4, A.1.2).
+        mask_layer (int): l. Defaults to 3 (§4).
+        mixer_loss (dict): L_φ^cls. Defaults to ``EtaBalancedLoss`` with
+            η = 0.5, the value for all SSL tasks (A.1.3, A.2).
+        lam_margin (float): defaults to 0.08, lam_adjust (float): defaults
+            to 0.25 — the values of :class:`AutoMixClassifier`.
+
+    Example:
+        >>> from mixtoolbox.utils import register_all_modules
+        >>> register_all_modules()
+        >>> model = SAMixMoCo(
+        ...     backbone=dict(type='ResNet_CIFAR', depth=18, base_channels=4,
+        ...                   stem_channels=4),
+        ...     neck=dict(type='MoCoV2Neck', in_channels=32, hid_channels=32,
+        ...               out_channels=8),
+        ...     head=dict(type='ContrastiveHead', temperature=0.2,
+        ...               loss=dict(type='CrossEntropyLoss')),
+        ...     mixer=dict(type='SAMixMixer', in_channels=16),
+        ...     target='cluster', num_clusters=10, queue_len=16, feat_dim=8)
+        >>> model.cluster_head
+        Linear(in_features=8, out_features=10, bias=True)
+    """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict, mixer: dict,
+                 target: str = 'instance', num_clusters: int = 200,
+                 alpha: float = 2.0, mask_layer: int = 3,
+                 mixer_loss: dict = dict(type='EtaBalancedLoss', eta=0.5),
+                 lam_margin: float = 0.08, lam_adjust: float = 0.25,
+                 mix_loss_weight: float = 1.0, queue_len: int = 65536,
+                 feat_dim: int = 128, momentum: float = 0.999,
+                 mix_policy=None, pretrained=None, data_preprocessor=None,
+                 init_cfg=None):
+        owner = 'SAMixMoCo'
+        if mix_policy:
+            raise ValueError(f'{owner}: `mix_policy` must be empty; the '
+                             'learnable Mixer does the mixing')
+        if target not in TARGETS:
+            raise ValueError(f'{owner}: `target` must be one of {TARGETS} '
+                             f'(SAMix-I / SAMix-C), got {target!r}')
+        if isinstance(num_clusters, bool) or not isinstance(
+                num_clusters, int) or num_clusters < 2:
+            raise ValueError(f'{owner}: `num_clusters` must be an int >= 2, '
+                             f'got {num_clusters!r}')
+        super().__init__(backbone=backbone, neck=neck, head=head,
+                         mix_loss_weight=mix_loss_weight,
+                         queue_len=queue_len, feat_dim=feat_dim,
+                         momentum=momentum, pretrained=pretrained,
+                         data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        stages = stage_names(self.backbone, owner)
+        if isinstance(mask_layer, bool) or mask_layer not in range(
+                1, len(stages) + 1):
+            raise ValueError(f'{owner}: `mask_layer` must be a stage number '
+                             f'in 1..{len(stages)}, got {mask_layer!r}')
+        self.mask_stage = stages[mask_layer - 1]
+        self.alpha = check_positive('alpha', alpha, owner)
+        self.lam_margin = _in_range(owner, 'lam_margin', lam_margin, 0, 0.5)
+        self.lam_adjust = _in_range(owner, 'lam_adjust', lam_adjust, 0, 1)
+        self.target = target
+        self.num_clusters = num_clusters
+        self.mixer = MODELS.build(mixer)
+        self.mixer_loss = MODELS.build(mixer_loss)
+        self.cluster_head = (nn.Linear(feat_dim, num_clusters)
+                             if target == 'cluster' else None)
+        self.keep_last_mix = False  # set by MixedGalleryHook
+        self.last_mix = None
+
+    def sample_params(self, inputs: Tensor) -> dict:
+        """λ and partners of the Mixer's (``_k``) and the online (``_q``)
+        batch, and whether the online mask is λ-adjusted."""
+        lam_k, lam_q = np.random.beta(self.alpha, self.alpha, size=2)
+        n, device = inputs.size(0), inputs.device
+        return dict(lam_k=float(lam_k), lam_q=float(lam_q),
+                    index_k=torch.randperm(n, device=device),
+                    index_q=torch.randperm(n, device=device),
+                    adjust=bool(np.random.random_sample() < self.lam_adjust))
+
+    @torch.no_grad()
+    def keys_and_maps(self, x_q: Tensor, x_k: Tensor):
+        """Momentum keys of ``x_k`` and the layer-l maps of both views."""
+        backbone, neck = self.encoder_k.module
+        shuffled, undo = batch_shuffle(x_k)
+        feats, maps_k = stage_output(backbone, self.mask_stage, shuffled,
+                                     stop=False)
+        k = batch_unshuffle(F.normalize(neck(feats)[0], dim=1), undo)
+        maps_k = batch_unshuffle(maps_k, undo)
+        maps_q = stage_output(backbone, self.mask_stage, x_q)
+        return k, torch.cat([maps_q, maps_k])
+
+    def cross_mask(self, maps: Tensor, lam: float, perm: Tensor, size):
+        """Mixer mask for the pairs (x_i^{τq}, x_π(i)^{τk}): the maps of both
+        views are one 2N batch with partners ``cat(π + N, π)``."""
+        n = perm.numel()
+        return self.mixer(maps, lam, torch.cat([perm + n, perm]), size)[:n]
+
+    @staticmethod
+    def _mix(x_q, x_k, mask, perm):
+        other = x_k[perm]
+        return other + mask.to(x_q.dtype) * (x_q - other)
+
+    def mixer_cls_loss(self, x_m, k, queue, lam, perm, labels):
+        """L_φ^cls on the Mixer's batch through the frozen key encoder."""
+        shuffled, undo = batch_shuffle(x_m, keep_grad=True)
+        z = batch_unshuffle(self.encoder_k(shuffled)[0], undo, keep_grad=True)
+        z = F.normalize(z.float(), dim=1)
+        if self.target == 'instance':
+            logits = torch.cat([(z * k).sum(1, keepdim=True),
+                                (z * k[perm]).sum(1, keepdim=True),
+                                z @ queue.float()], 1) / self.head.temperature
+            target = torch.zeros_like(logits)
+            target[:, 0], target[:, 1] = lam, 1 - lam
+        else:
+            frozen = {name: p.detach()
+                      for name, p in self.cluster_head.named_parameters()}
+            logits = functional_call(self.cluster_head, frozen, (z, ))
+            onehot = F.one_hot(labels, self.num_clusters).float()
+            target = onehot[perm].lerp(onehot, lam)
+        return self.mixer_loss(logits, target)
+
+    def loss(self, inputs, data_samples, **kwargs) -> dict:
+        x_q, x_k = self.split_views(inputs)
+        n, size = x_q.size(0), x_q.shape[-2:]
+        q = self.embed(x_q)
+        self.momentum_update()
+        k, maps = self.keys_and_maps(x_q, x_k)
+        queue = self.queue.clone().detach()
+        losses = dict(loss=self.head.loss((q * k).sum(1, keepdim=True),
+                                          q @ queue))
+        labels = self.pseudo_labels(
+            data_samples, x_q.device,
+            'SAMix-C (target="cluster")' if self.target == 'cluster' else None)
+        if labels is not None and self.target == 'cluster':
+            if int(labels.max()) >= self.num_clusters:
+                raise ValueError(f'SAMixMoCo: pseudo label {int(labels.max())}'
+                                 f' >= num_clusters ({self.num_clusters}); '
+                                 'give the hook the same num_clusters')
+            losses['loss_cluster'] = F.cross_entropy(
+                self.cluster_head(k.float()), labels)
+        if n > 1:
+            p = self.sample_params(x_q)
+            mask_k = self.cross_mask(maps, p['lam_k'], p['index_k'], size)
+            x_m = self._mix(x_q, x_k, mask_k, p['index_k'])
+            losses['loss_mixer'] = self.mixer_cls_loss(
+                x_m, k, queue, p['lam_k'], p['index_k'], labels)
+            losses['loss_mask'] = self.mixer.mask_loss(mask_k, p['lam_k'])
+            if self.keep_last_mix:
+                # instance-level target: λ on i, 1 − λ on its partner
+                eye = torch.eye(n, device=x_m.device)
+                self.last_mix = MixedBatch(
+                    x_m.detach(), eye[p['index_k']].lerp(eye, p['lam_k']),
+                    lam=x_m.new_full((n, ), p['lam_k']),
+                    index=p['index_k'] + n, mask=mask_k.detach(),
+                    extras=dict(source=torch.cat([x_q, x_k]).detach()))
+            lam_q, perm_q = p['lam_q'], p['index_q']
+            if min(lam_q, 1 - lam_q) <= self.lam_margin:
+                mask_q = x_q.new_full((n, 1, 1, 1), lam_q)
+            else:
+                with torch.no_grad():
+                    mask_q = self.cross_mask(maps, lam_q, perm_q, size)
+                if p['adjust']:
+                    mask_q = adjust_mask(mask_q, lam_q)
+            z_m = self.embed(self._mix(x_q, x_k, mask_q, perm_q))
+            losses['loss_mix'] = self.mix_loss_weight * mixed_nce(
+                z_m, k, queue, self.head.temperature, lam_q, perm_q)
+        self.finish_step(k)
+        return losses
