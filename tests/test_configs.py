@@ -78,7 +78,11 @@ def test_config_builds_and_steps(path, standin_roots, monkeypatch):
     cfg = Config.fromfile(path)
     assert cfg.get('default_scope', 'mixtoolbox') == 'mixtoolbox'
     torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    model_cfg = copy.deepcopy(cfg.model)
+    # what the Runner does: the top-level data_preprocessor goes to the model
+    if cfg.get('data_preprocessor') is not None:
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(model_cfg)
     model.init_weights()
     model.train()
     loader = small_loader(cfg.train_dataloader, standin_roots,

@@ -11,9 +11,7 @@ _base_ = [
     '../_base_/schedules/imagenet_adamw_300e.py',
     '../_base_/default_runtime.py',
 ]
-# ViT-S/16 is 384-d, 12 layers, 6 heads: mmpretrain's arch 'deit-small'
-# (its 'small' is a 768-d variant, which the 384-d head does not fit).
-model = dict(backbone=dict(arch='deit-small'), mix_policy=[
+model = dict(mix_policy=[
     dict(type='MultiMix', n=1000, alpha=(0.5, 2.0), prob=0.5),
     dict(type='Mixup', alpha=1.0, prob=0.5),
 ])

@@ -49,8 +49,8 @@ def main(argv=None) -> dict:
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     name = osp.splitext(osp.basename(args.config))[0]
-    work_dir = args.work_dir or osp.join(
-        'work_dirs', f'{name}_{osp.splitext(osp.basename(args.checkpoint))[0]}')
+    ckpt_name = osp.splitext(osp.basename(args.checkpoint))[0]
+    work_dir = args.work_dir or osp.join('work_dirs', f'{name}_{ckpt_name}')
     options = [
         'model.backbone.init_cfg.type=Pretrained',
         f'model.backbone.init_cfg.checkpoint={args.checkpoint}',

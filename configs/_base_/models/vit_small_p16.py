@@ -1,4 +1,4 @@
-# ViT-S/16 (mmpretrain's VisionTransformer 'small'), 224 px, soft-target CE
+# ViT-S/16 (mmpretrain's VisionTransformer, arch 'deit-small'), 224 px, soft-target CE
 # (seed 001 Table 3 trains it with AdamW).
 model = dict(
     type='MixupClassifier',

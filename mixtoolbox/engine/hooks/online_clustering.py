@@ -102,7 +102,8 @@ class OnlineClusteringHook(Hook):
         centroids = torch.zeros(self.num_clusters, feats.size(1))
         if get_rank() == 0:
             km = KMeans(n_clusters=self.num_clusters, random_state=self.seed,
-                        **self.kmeans_cfg).fit(feats.numpy().astype(np.float64))
+                        **self.kmeans_cfg)
+            km.fit(feats.numpy().astype(np.float64))
             labels = torch.from_numpy(km.labels_.astype(np.int64))
             centroids = torch.from_numpy(km.cluster_centers_).float()
         broadcast(labels, src=0)

@@ -1,7 +1,5 @@
 """SAMix-I and SAMix-C: the learnable Mixer in MoCo v2, cross-view (seed 003
 §3.2, App. A.1.3, eqs. (4), (8)-(12))."""
-import numbers
-
 import numpy as np
 import torch
 import torch.nn as nn
@@ -15,41 +13,10 @@ from mixtoolbox.models.mixups.base import check_positive
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
 from .dist_utils import batch_shuffle, batch_unshuffle
-from .mix_moco import MixMoCo, mixed_nce
+from .mix_moco import MixMoCo
+from .utils import in_range, mixed_nce, stage_output
 
 TARGETS = ('instance', 'cluster')
-
-
-class _Stop(Exception):
-    """Ends a forward pass once the tapped stage has run."""
-
-
-def stage_output(backbone, stage: str, x: Tensor, stop: bool = True):
-    """Output of ``backbone.<stage>`` for ``x``; with ``stop=False`` the
-    whole forward runs and ``(output, stage_output)`` is returned."""
-    seen = {}
-
-    def tap(module, args, output):
-        seen['out'] = output
-        if stop:
-            raise _Stop
-
-    handle = getattr(backbone, stage).register_forward_hook(tap)
-    try:
-        out = backbone(x)
-    except _Stop:
-        return seen['out']
-    finally:
-        handle.remove()
-    return out, seen['out']
-
-
-def _in_range(owner, name, value, low, high):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not low <= value <= high:
-        raise ValueError(f'{owner}: `{name}` must be a number in [{low}, '
-                         f'{high}], got {value!r}')
-    return float(value)
 
 
 @MODELS.register_module()
@@ -142,8 +109,8 @@ class SAMixMoCo(MixMoCo):
                              f'in 1..{len(stages)}, got {mask_layer!r}')
         self.mask_stage = stages[mask_layer - 1]
         self.alpha = check_positive('alpha', alpha, owner)
-        self.lam_margin = _in_range(owner, 'lam_margin', lam_margin, 0, 0.5)
-        self.lam_adjust = _in_range(owner, 'lam_adjust', lam_adjust, 0, 1)
+        self.lam_margin = in_range(owner, 'lam_margin', lam_margin, 0, 0.5)
+        self.lam_adjust = in_range(owner, 'lam_adjust', lam_adjust, 0, 1)
         self.target = target
         self.num_clusters = num_clusters
         self.mixer = MODELS.build(mixer)

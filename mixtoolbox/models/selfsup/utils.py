@@ -1,0 +1,96 @@
+"""Pieces shared by the self-supervised mixup models (seed 003)."""
+import inspect
+import numbers
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+
+def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
+              lam, index: Tensor) -> Tensor:
+    """Mixup infoNCE, seed 003 eq. (4), averaged over the batch:
+
+        ℓ(z_m) = λ ℓ(z_m, z_i) + (1 − λ) ℓ(z_m, z_index[i]),
+
+    each ℓ(z, z⁺) = −log e^{z·z⁺/t} / (e^{z·z⁺/t} + Σ_{q∈queue} e^{z·q/t})
+    the MoCo infoNCE of eq. (2) (one positive against the queue). Computed
+    in float32 (log-sum-exps over the queue are unstable in bf16).
+
+    Args:
+        z_m (Tensor): ``[N, d]`` normalised embeddings of the mixed samples.
+        keys (Tensor): ``[N, d]`` normalised z_i (key view, cross-view).
+        queue (Tensor): ``[d, K]`` the negatives.
+        lam (float | Tensor): λ, a number or ``[N]`` (share of sample i).
+        index (Tensor): ``[N]`` the partner j = index[i] of sample i.
+    """
+    z_m, keys, queue = z_m.float(), keys.float(), queue.float()
+    lam = torch.as_tensor(lam, dtype=torch.float32, device=z_m.device)
+    neg = torch.logsumexp(z_m @ queue / temperature, dim=1)
+    pos_i = (z_m * keys).sum(1) / temperature
+    pos_j = (z_m * keys[index]).sum(1) / temperature
+    nce_i = torch.logaddexp(pos_i, neg) - pos_i
+    nce_j = torch.logaddexp(pos_j, neg) - pos_j
+    return (lam * nce_i + (1 - lam) * nce_j).mean()
+
+
+def check_instance_mixup(mixup, owner: str) -> None:
+    """Eq. (4) needs a pairwise mixup (λ and a partner index) that runs
+    without a classifier."""
+    params = inspect.signature(mixup.mix).parameters
+    if 'index' not in params:
+        raise ValueError(f'{owner}: {mixup.name} is not a pairwise mixup (its '
+                         '`mix` takes no partner `index`); eq. (4) needs '
+                         'pairs: use Mixup, CutMix, ResizeMix, FMix, '
+                         'GridMix, SmoothMix, ManifoldMix or InterIntraMix')
+    if mixup.space == 'input' and not mixup.model_free:
+        raise ValueError(f'{owner}: {mixup.name} needs a classifier (saliency'
+                         ') and self-supervised training has none; use a '
+                         'model-free mixup')
+
+
+class QueryEncoder:
+    """The online encoder as embedding-space mixups see a model:
+    ``head(extract_feat(x))`` is the normalised query embedding."""
+
+    def __init__(self, moco):
+        self.backbone = moco.backbone
+        self._moco = moco
+
+    def extract_feat(self, x):
+        return self.backbone(x)
+
+    def head(self, feats):
+        return F.normalize(self._moco.neck(feats)[0], dim=1)
+
+
+class _Stop(Exception):
+    """Ends a forward pass once the tapped stage has run."""
+
+
+def stage_output(backbone, stage: str, x: Tensor, stop: bool = True):
+    """Output of ``backbone.<stage>`` for ``x``; with ``stop=False`` the
+    whole forward runs and ``(output, stage_output)`` is returned."""
+    seen = {}
+
+    def tap(module, args, output):
+        seen['out'] = output
+        if stop:
+            raise _Stop
+
+    handle = getattr(backbone, stage).register_forward_hook(tap)
+    try:
+        out = backbone(x)
+    except _Stop:
+        return seen['out']
+    finally:
+        handle.remove()
+    return out, seen['out']
+
+
+def in_range(owner, name, value, low, high):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not low <= value <= high:
+        raise ValueError(f'{owner}: `{name}` must be a number in [{low}, '
+                         f'{high}], got {value!r}')
+    return float(value)
