@@ -76,6 +76,11 @@ def test_config_builds_and_steps(path, standin_roots, monkeypatch):
     for cls in (CIFAR10, CIFAR100):
         monkeypatch.setattr(cls, '_check_integrity', lambda self: True)
     cfg = Config.fromfile(path)
+    if any(h.get('type') == 'OnlineClusteringHook'
+           for h in cfg.get('custom_hooks', [])):
+        pytest.skip('needs pseudo labels from its OnlineClusteringHook; '
+                    'stepped with the hook in '
+                    'tests/models/selfsup/test_pseudo_label_configs.py')
     assert cfg.get('default_scope', 'mixtoolbox') == 'mixtoolbox'
     torch.manual_seed(0)
     model_cfg = copy.deepcopy(cfg.model)

@@ -156,3 +156,17 @@ def test_dist_train_two_cpu_processes(tmp_path, fmnist_root):
     # 128 samples, batch 32 per process, 2 processes → 2 iterations
     assert 'Epoch(train) [1][2/2]' in log
     assert "'backend': 'gloo'" in log or 'gloo' in log
+
+
+def test_fashion_mnist_evaluates_on_the_test_images(fmnist_root):
+    """mmpretrain's FashionMNIST picks files by `test_mode`; the base config
+    must really validate and test on the 10,000 test images."""
+    from mmpretrain.registry import DATASETS
+    cfg = Config.fromfile(QUICKSTART)
+    for name, size in (('train_dataloader', 60000), ('val_dataloader', 10000),
+                       ('test_dataloader', 10000)):
+        ds_cfg = dict(cfg[name].dataset, data_root=fmnist_root,
+                      lazy_init=True)
+        dataset = DATASETS.build(ds_cfg)
+        dataset.full_init()
+        assert len(dataset) == size, name

@@ -287,6 +287,9 @@ def parse_args(argv=None):
     parser.add_argument('--in-process', action='store_true',
                         help='run the trainings in this process, one after '
                         'the other (no isolation; for tests)')
+    parser.add_argument('--print-only', action='store_true',
+                        help='print the table of the runs already in the '
+                        'results file; train nothing')
     parser.add_argument('--list', action='store_true',
                         help='print the methods and their overrides')
     parser.add_argument('--worker', nargs=2, metavar=('METHOD', 'SEED'),
@@ -318,8 +321,9 @@ def main(argv=None):
     os.makedirs(args.work_dir, exist_ok=True)
     rows = load_results(args.results, args)
     # seed-major: a run cut short still has every method at its first seeds
-    todo = [(m, s) for s in args.seeds for m in args.methods
-            if (m, s) not in rows]
+    todo = [] if args.print_only else [
+        (m, s) for s in args.seeds for m in args.methods
+        if (m, s) not in rows]
     done = len(args.methods) * len(args.seeds) - len(todo)
     print(f'{len(todo)} run(s) to do, {done} already in {args.results}',
           flush=True)

@@ -28,8 +28,8 @@ What is measured:
 Example (the table of docs/benchmarks.md)::
 
     python tools/analysis/benchmark_methods.py \\
-        configs/*/preactresnet18_cifar100_*.py --batch-size 128 --reps 3 \\
-        --threads 2 --out docs/benchmarks/methods_preactresnet18_cifar100
+        'configs/*/preactresnet18_cifar100_*.py' --batch-size 128 --reps 3 \\
+        --threads 1 --out work_dirs/benchmarks/methods_preactresnet18_cifar100
 """
 import argparse
 import copy

@@ -29,7 +29,10 @@ val_dataloader = dict(
     batch_size=500,
     num_workers=2,
     persistent_workers=True,
+    # mmpretrain 1.2's FashionMNIST picks its files by `test_mode`, not by
+    # `split`: both are set so that validation really uses the test images
     dataset=dict(type=dataset_type, data_root=data_root, split='test',
+                 test_mode=True,
                  download=False, pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
