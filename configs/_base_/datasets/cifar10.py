@@ -1,35 +1,16 @@
-# CIFAR-10, batch 128, RandomCrop(32, pad 4) + flip (seeds 001/002/004).
-# `data_root` holds the standard `cifar-10-batches-py` folder (as read by
-# mmpretrain's CIFAR10); nothing is downloaded.
+# CIFAR-10: the CIFAR-100 pipeline and loaders (batch 128, RandomCrop(32, pad 4)
+# + flip) with CIFAR-10's class count, statistics and folder. `data_root`
+# holds the standard `cifar-10-batches-py` folder (as read by mmpretrain's
+# CIFAR10); nothing is downloaded.
+_base_ = './cifar100.py'
 dataset_type = 'CIFAR10'
 data_root = 'data/cifar10'
 data_preprocessor = dict(
     num_classes=10,
     mean=[125.307, 122.961, 113.8575],
-    std=[51.5865, 50.847, 51.255],
-    to_rgb=False)
-
-train_pipeline = [
-    dict(type='RandomCrop', crop_size=32, padding=4),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [dict(type='PackInputs')]
-
-train_dataloader = dict(
-    batch_size=128,
-    num_workers=2,
-    dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                 download=False, pipeline=train_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=True),
-)
-val_dataloader = dict(
-    batch_size=128,
-    num_workers=2,
-    dataset=dict(type=dataset_type, data_root=data_root, split='test',
-                 download=False, pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
+    std=[51.5865, 50.847, 51.255])
+train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
