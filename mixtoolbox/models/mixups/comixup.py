@@ -110,6 +110,11 @@ class CoMixup(BaseMixup):
 
     def sample_params(self, inputs: Tensor) -> dict:
         n, b = inputs.size(0), self.block_num
+        h, w = inputs.shape[-2:]
+        if b > min(h, w):
+            raise ValueError(f'CoMixup: {h}x{w} inputs are smaller than the '
+                             f'{b}x{b} block grid; `block_num` must be <= '
+                             f'{min(h, w)} and divide both sides, got {b}')
         parts = self.partitions(n)
         return dict(
             prior=np.concatenate([np.random.dirichlet([self.alpha] * len(p))

@@ -112,6 +112,11 @@ class PuzzleMix(BaseMixup):
                         'MixupClassifier.mix_policy, not as a batch augment')
 
     def sample_params(self, inputs: Tensor) -> dict:
+        (h, w), big = inputs.shape[-2:], max(self.block_nums)
+        if big > min(h, w):
+            raise ValueError(f'PuzzleMix: {h}x{w} inputs are smaller than the '
+                             f'{big}x{big} block grid; `block_nums` must be '
+                             f'<= {min(h, w)}, got {self.block_nums}')
         return dict(lam=self.sample_beta(self.alpha),
                     index=self.sample_index(inputs),
                     block_num=int(np.random.choice(self.block_nums)))

@@ -31,23 +31,29 @@ class ZetaMixup(BaseMixup):
     Written as a row-stochastic matrix W (W[i, s_i(r)] = w_r): X̃ = W X,
     Ỹ = W Y, one matrix product each. The own weight w_1 = 1/Σ_j j^(−γ)
     stays above 1/2 for every N iff ζ(γ) ≤ 2, i.e. γ ≳ 1.73 (the paper's
-    γ_min); smaller γ > 0 is allowed but lets the other labels dominate.
+    γ_min); 1 < γ < 1.73 is allowed but lets the other labels dominate.
+    γ ≤ 1 is refused (issue 3): the p-series diverges there, so the own
+    weight w_1 → 0 as the batch grows.
 
     Args:
-        gamma (float): γ > 0. Defaults to 2.8, the paper's default and the
+        gamma (float): γ > 1. Defaults to 2.8, the paper's default and the
             value of the seed-table baseline (seed 000, Tables 6–8).
 
     Example:
         >>> import torch
         >>> x, y = torch.rand(3, 1, 2, 2), torch.eye(3)
         >>> order = torch.tensor([[0, 1, 2], [1, 2, 0], [2, 0, 1]])
-        >>> out = ZetaMixup(gamma=1.0).mix(x, y, order=order)
-        >>> [round(v, 4) for v in out.target[0].tolist()]  # 1, 1/2, 1/3
-        [0.5455, 0.2727, 0.1818]
+        >>> out = ZetaMixup(gamma=2.0).mix(x, y, order=order)
+        >>> [round(v, 4) for v in out.target[0].tolist()]  # 1, 1/4, 1/9
+        [0.7347, 0.1837, 0.0816]
     """
 
     def __init__(self, gamma: float = 2.8):
         self.gamma = check_positive('gamma', gamma, 'ZetaMixup')
+        if not self.gamma > 1:
+            raise ValueError('ZetaMixup: `gamma` must be a number > 1 (the '
+                             'exponent of the p-series weights r^-gamma; the '
+                             f'paper\'s default is 2.8), got {gamma!r}')
 
     def sample_params(self, inputs: Tensor) -> dict:
         n = inputs.size(0)

@@ -5,7 +5,8 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.structures import DataSample
 
-from mixtoolbox.models.classifiers.automix_classifier import ema_weight_of_new
+from mixtoolbox.models.classifiers.automix_classifier import (
+    early_grad, ema_weight_of_new)
 from mixtoolbox.registry import MODELS
 
 K = 5
@@ -164,6 +165,7 @@ def test_state_dict_holds_mixer_and_momentum_net():
     (dict(lam_margin=0.6), 'lam_margin'),
     (dict(lam_adjust=1.5), 'lam_adjust'),
     (dict(clean_loss_weight=-1.0), 'clean_loss_weight'),
+    (dict(early_grads=1), 'early_grads'),
     (dict(momentum=1.001), 'momentum'),
     (dict(head=dict(type='LinearClsHead', num_classes=K, in_channels=64,
                     loss=dict(type='CrossEntropyLoss'))), 'use_soft'),
@@ -172,3 +174,37 @@ def test_state_dict_holds_mixer_and_momentum_net():
 def test_bad_config(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build(**kwargs)
+
+
+def test_early_grad_keeps_value_and_gradient():
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+    unused = torch.zeros(1, requires_grad=True)
+    loss = (w ** 3).sum()
+    out = early_grad(loss, [w, unused])
+    assert out.item() == loss.item()
+    assert loss.grad_fn is not None and out.grad_fn is not None
+    (2 * out).backward()
+    assert torch.equal(w.grad, 2 * 3 * torch.tensor([1.0, 4.0]))
+    assert unused.grad is None
+
+
+@pytest.mark.parametrize('clean', [0.0, 1.0])
+def test_early_grads_give_the_same_step(clean):
+    """Freeing the Mixer's and the clean pass's graphs early changes neither
+    the logged losses nor any gradient of the step."""
+    x, y, _ = batch()
+    result = []
+    for early in (False, True):
+        model = build(early_grads=early, clean_loss_weight=clean)
+        losses = model.mix_losses(x, y, PARAMS)
+        sum(losses.values()).backward()
+        result.append((losses, {n: p.grad for n, p in model.named_parameters()
+                                if p.grad is not None}))
+    (plain, plain_grads), (early, early_grads) = result
+    assert set(plain) == set(early)
+    for key in plain:
+        torch.testing.assert_close(early[key], plain[key])
+    assert set(plain_grads) == set(early_grads)
+    assert any(n.startswith('mixer.') for n in early_grads)
+    for name, grad in plain_grads.items():
+        torch.testing.assert_close(early_grads[name], grad, msg=name)

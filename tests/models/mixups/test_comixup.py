@@ -121,3 +121,6 @@ def test_errors_at_use():
     with pytest.raises(ValueError, match='block_num'):
         mix.solve(torch.rand(2, 8, 8), **mix.sample_params(
             torch.rand(2, 3, 8, 8)))
+    with pytest.raises(ValueError, match='smaller than the 4x4 block grid; '
+                       '`block_num` must be <= 2'):
+        CoMixup(block_num=4).sample_params(torch.rand(2, 3, 2, 8))

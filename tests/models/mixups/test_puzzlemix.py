@@ -207,6 +207,18 @@ def test_not_a_batch_augment_and_shape_errors():
         PuzzleMix().energy_terms(torch.rand(2, 3, 12, 12),
                                  torch.rand(2, 12, 12), 0.5,
                                  torch.tensor([1, 0]), 8, ONE)
+    # images smaller than the block grid fail before the saliency pass,
+    # whichever b is drawn
+    with pytest.raises(ValueError, match='smaller than the 16x16 block grid; '
+                       '`block_nums` must be <= 8'):
+        PuzzleMix(block_nums=(2, 16)).sample_params(torch.rand(2, 3, 8, 8))
+    assert PuzzleMix(block_nums=(8, )).sample_params(
+        torch.rand(2, 3, 8, 8))['block_num'] == 8
+    # transport blocks must tile the mask blocks
+    with pytest.raises(ValueError, match='t_size=3'):
+        PuzzleMix(t_size=3).solve(torch.rand(2, 3, 16, 16),
+                                  torch.rand(2, 16, 16), 0.5,
+                                  torch.tensor([1, 0]), 4, ONE)
 
 
 def test_prior_is_binomial():
