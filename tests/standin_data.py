@@ -81,3 +81,43 @@ def make_fashion_mnist_standin(root, num=16):
             f.write(struct.pack('>2I', 0x0801, num))
             f.write(rng.randint(0, 10, num, dtype=np.uint8).tobytes())
     return root
+
+
+def make_cub(root, size=64, per_class=2):
+    """mmpretrain's CUB layout: images/<class>/*.jpg, images.txt,
+    image_class_labels.txt and train_test_split.txt (1 = train), with two
+    classes and ``per_class`` images of each in each split."""
+    rng = np.random.RandomState(0)
+    images, labels, split = [], [], []
+    for label in (1, 2):
+        for i in range(2 * per_class):
+            rel = f'{label:03d}.class_{label}/img_{i}.jpg'
+            _write_png(osp.join(root, 'images', rel), size, rng)
+            idx = len(images) + 1
+            images.append(f'{idx} {rel}')
+            labels.append(f'{idx} {label}')
+            split.append(f'{idx} {int(i < per_class)}')
+    for name, lines in (('images.txt', images),
+                        ('image_class_labels.txt', labels),
+                        ('train_test_split.txt', split)):
+        with open(osp.join(root, name), 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+    return root
+
+
+def make_fgvc_aircraft(root, size=64, per_split=4):
+    """mmpretrain's FGVCAircraft layout: data/images/<id>.jpg and
+    data/images_variant_<split>.txt lines ``<id> <variant name>``."""
+    from mmpretrain.datasets.categories import FGVCAIRCRAFT_CATEGORIES
+    rng = np.random.RandomState(0)
+    data = osp.join(root, 'data')
+    for split in ('train', 'val', 'trainval', 'test'):
+        lines = []
+        for i in range(per_split):
+            image_id = f'{split}{i:03d}'
+            _write_png(osp.join(data, 'images', f'{image_id}.jpg'), size,
+                       rng)
+            lines.append(f'{image_id} {FGVCAIRCRAFT_CATEGORIES[i % 2]}')
+        with open(osp.join(data, f'images_variant_{split}.txt'), 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+    return root

@@ -5,6 +5,7 @@ Configs under configs/benchmarks/mmdet/ use mmdet's scope and are covered by
 tests/transfer/."""
 import copy
 import glob
+import os
 import os.path as osp
 
 import pytest
@@ -36,6 +37,9 @@ def standin_roots(tmp_path_factory):
             str(base / 'tiny'), size=64),
         'ImageNet': standin_data.make_image_folders(
             str(base / 'imagenet'), size=72, with_meta=True),
+        'CUB': standin_data.make_cub(str(base / 'cub')),
+        'FGVCAircraft': standin_data.make_fgvc_aircraft(
+            str(base / 'aircraft')),
     }
 
 
@@ -55,6 +59,22 @@ def point_to_standin(dataset, roots):
             point_to_standin(value, roots)
 
 
+def standin_pretrained(model, folder):
+    """Fine-tuning configs load ImageNet weights from a local file the user
+    provides; write each such module's own fresh weights there (under the
+    init_cfg's key prefix) so that the loading path runs."""
+    for module in model.modules():
+        init = getattr(module, 'init_cfg', None)
+        if isinstance(init, dict) and init.get('type') == 'Pretrained' \
+                and not osp.isfile(init['checkpoint']):
+            path = osp.join(folder, f'pretrained_{len(os.listdir(folder))}'
+                            '.pth')
+            prefix = init.get('prefix') or ''
+            torch.save({prefix + k: v
+                        for k, v in module.state_dict().items()}, path)
+            init['checkpoint'] = path
+
+
 def small_loader(cfg, roots, batch_size):
     cfg = copy.deepcopy(cfg)
     cfg.update(batch_size=batch_size, num_workers=0,
@@ -71,7 +91,8 @@ def test_every_config_is_found():
 
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, ROOT) for p in CONFIGS])
-def test_config_builds_and_steps(path, standin_roots, monkeypatch):
+def test_config_builds_and_steps(path, standin_roots, monkeypatch,
+                                 tmp_path):
     # stand-in CIFAR files cannot match the official md5 sums
     for cls in (CIFAR10, CIFAR100):
         monkeypatch.setattr(cls, '_check_integrity', lambda self: True)
@@ -88,10 +109,13 @@ def test_config_builds_and_steps(path, standin_roots, monkeypatch):
     if cfg.get('data_preprocessor') is not None:
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(model_cfg)
+    standin_pretrained(model, str(tmp_path))
     model.init_weights()
     model.train()
     loader = small_loader(cfg.train_dataloader, standin_roots,
-                          batch_size=2 if 'imagenet' in path else 4)
+                          batch_size=2 if any(
+                              name in path for name in
+                              ('imagenet', 'cub', 'aircraft')) else 4)
     data = next(iter(loader))
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     log_vars = model.train_step(data, optim_wrapper)

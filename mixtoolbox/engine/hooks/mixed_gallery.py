@@ -13,8 +13,8 @@ from .anneal import unwrap
 
 
 def denormalize(images: torch.Tensor, preprocessor) -> torch.Tensor:
-    """Undo the data preprocessor's ``(x − mean) / std`` and map to [0, 1]
-    (pixel values are 0..255 before normalisation)."""
+    """Undo the data preprocessor's ``(x − mean) / std`` (if any) and map
+    to [0, 1] (pixel values are 0..255 before normalisation)."""
     images = images.detach().float()
     if getattr(preprocessor, '_enable_normalize', False):
         images = images * preprocessor.std.to(images) + \
@@ -81,14 +81,43 @@ class MixedGalleryHook(Hook):
 
     def grid(self, batch, preprocessor) -> torch.Tensor:
         """``[3, H', W']`` image grid of one mixed batch."""
-        k = min(self.num_samples, batch.inputs.size(0))
-        source = batch.extras['source']
-        x_i = denormalize(source[:k], preprocessor)
-        x_j = denormalize(source[batch.index[:k]], preprocessor)
-        mixed = denormalize(batch.inputs[:k], preprocessor)
-        mask = batch.mask[:k].detach().float().expand(
-            k, 1, *x_i.shape[-2:])
-        rows = [x_i, x_j, mask.expand(-1, x_i.size(1), -1, -1), mixed]
-        if x_i.size(1) not in (1, 3):  # make_grid wants grey or RGB
-            rows = [r[:, :1] for r in rows]
-        return make_grid(torch.cat(rows).cpu(), nrow=k, padding=1)
+        return mixed_grid(batch.extras['source'], batch, preprocessor,
+                          self.num_samples)
+
+
+def mixed_grid(source: torch.Tensor, batch, preprocessor=None,
+               num_samples: int = 8) -> torch.Tensor:
+    """``[3, H', W']`` grid (1-pixel padding) of one mixed batch, one column
+    per sample: x_i, x_j, the mask s_i (white = x_i) and the mixed image.
+
+    Shared by :class:`MixedGalleryHook` and
+    ``tools/visualization/mixed_gallery.py`` so that every mixup is drawn the
+    same way.
+
+    Args:
+        source (Tensor): the clean batch ``[N, C, H, W]`` as the model sees
+            it (normalised by ``preprocessor``).
+        batch (MixedBatch): its mixed version. Without a ``mask`` the row
+            shows the constant share λ (``batch.lam``) as a grey level, or
+            black when the mixup is not pairwise; without an ``index`` the
+            x_j row is black.
+        preprocessor: the data preprocessor whose mean/std to undo; None for
+            inputs already in 0..255.
+        num_samples (int): columns (at most the batch size). Defaults to 8.
+    """
+    k = min(num_samples, batch.inputs.size(0), source.size(0))
+    x_i = denormalize(source[:k], preprocessor)
+    x_j = denormalize(source[batch.index[:k]], preprocessor) \
+        if batch.index is not None else torch.zeros_like(x_i)
+    mixed = denormalize(batch.inputs[:k], preprocessor)
+    if batch.mask is not None:
+        mask = batch.mask[:k].detach().float()
+    elif batch.lam is not None:
+        mask = batch.lam[:k].detach().float().view(-1, 1, 1, 1)
+    else:
+        mask = x_i.new_zeros(k, 1, 1, 1)
+    mask = mask.to(x_i.device).expand(k, x_i.size(1), *x_i.shape[-2:])
+    rows = [x_i, x_j, mask, mixed]
+    if x_i.size(1) not in (1, 3):  # make_grid wants grey or RGB
+        rows = [r[:, :1] for r in rows]
+    return make_grid(torch.cat(rows).cpu(), nrow=k, padding=1)

@@ -1,0 +1,44 @@
+"""ResNeXt for 32×32 inputs: the CIFAR-100 RX-50 (32x4d) of seed 003
+(Table 5, Table 9)."""
+from mmpretrain.models.backbones import ResNet_CIFAR, ResNeXt
+
+from mixtoolbox.registry import MODELS
+
+
+@MODELS.register_module()
+class ResNeXt_CIFAR(ResNet_CIFAR, ResNeXt):
+    """mmpretrain's ``ResNeXt`` with the CIFAR stem of its ``ResNet_CIFAR``:
+    one 3×3 stride-1 convolution and no max-pool, so a 32×32 image reaches
+    the stages at full resolution (layer3: 1024 channels at 8×8 for depth
+    50). The stem and ``forward`` come from ``ResNet_CIFAR``; the grouped
+    bottlenecks and ``arch_settings`` (depth 50, 101, 152) from ``ResNeXt``;
+    ``res_layers`` lists the stages, as :class:`AutoMixClassifier` needs.
+
+    Args:
+        depth (int): 50, 101 or 152.
+        groups (int): cardinality. Defaults to 32 (32x4d, seed 003).
+        width_per_group (int): width of each group in the first stage.
+            Defaults to 4 (32x4d).
+        **kwargs: as for mmpretrain's ``ResNet`` (``out_indices``,
+            ``style``, ``in_channels``, ``base_channels``, …); ``deep_stem``
+            is refused, as by ``ResNet_CIFAR``.
+
+    Example:
+        >>> import torch
+        >>> net = ResNeXt_CIFAR(depth=50, out_indices=(2, ))
+        >>> net(torch.rand(1, 3, 32, 32))[0].shape
+        torch.Size([1, 1024, 8, 8])
+    """
+
+    def __init__(self, depth: int, groups: int = 32,
+                 width_per_group: int = 4, **kwargs):
+        if depth not in ResNeXt.arch_settings:
+            raise ValueError(f'ResNeXt_CIFAR: `depth` must be one of '
+                             f'{sorted(ResNeXt.arch_settings)}, got {depth!r}')
+        if kwargs.get('deep_stem'):
+            raise ValueError('ResNeXt_CIFAR: `deep_stem` must be False (the '
+                             'CIFAR stem is a single 3x3 convolution)')
+        # ResNet_CIFAR.__init__ hands on to ResNeXt.__init__ (next in the
+        # MRO), which takes the group settings
+        super().__init__(depth, groups=groups,
+                         width_per_group=width_per_group, **kwargs)
