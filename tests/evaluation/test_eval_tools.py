@@ -2,6 +2,7 @@
 mmengine on a tiny image-folder stand-in (no real dataset needed)."""
 import importlib.util
 import os.path as osp
+import sys
 
 import mmcv
 import numpy as np
@@ -13,6 +14,7 @@ from mmengine.runner import Runner
 from mixtoolbox.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOLS = osp.join(ROOT, 'tools', 'analysis')
 
 CONFIG = """
 default_scope = 'mixtoolbox'
@@ -36,7 +38,11 @@ env_cfg = dict(dist_cfg=dict(backend='gloo'))
 
 
 def _tool(name):
-    path = osp.join(ROOT, 'tools', 'analysis', f'{name}.py')
+    # the tools import their shared helpers (eval_common.py) as a sibling
+    # module, as they do when run as scripts
+    if TOOLS not in sys.path:
+        sys.path.insert(0, TOOLS)
+    path = osp.join(TOOLS, f'{name}.py')
     spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

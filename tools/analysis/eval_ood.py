@@ -22,15 +22,15 @@ import argparse
 import copy
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from eval_common import (add_model_args, add_output_args, dump_metrics,
+                         load_test_config)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='OOD detection metrics of a classifier: its config\'s '
         'test set is in-distribution, an image folder is OOD.')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_model_args(parser)
     parser.add_argument('--ood-data-root', required=True,
                         help='folder of OOD images (searched recursively)')
     parser.add_argument('--ood-resize', type=int, nargs=2,
@@ -39,12 +39,7 @@ def parse_args(argv=None):
                         choices=['auto', 'bgr', 'rgb'],
                         help='channel order the model expects from OOD '
                         'images (default auto, see the module docstring)')
-    parser.add_argument('--work-dir', help='directory for the log (default: '
-                        'work_dirs/<config name>/eval_ood)')
-    parser.add_argument('--out', help='write the metrics to this json file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, e.g. test_dataloader.batch_size=64')
+    add_output_args(parser, 'eval_ood')
     return parser.parse_args(argv)
 
 
@@ -69,22 +64,12 @@ def ood_dataloader_cfg(cfg, data_root, resize=None, grayscale=False):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     if not osp.isdir(args.ood_data_root):
         raise FileNotFoundError(
             f'--ood-data-root is not a folder: {args.ood_data_root}')
-    from mixtoolbox.utils import register_all_modules
-    register_all_modules(init_default_scope=True)
+    cfg = load_test_config(args, 'eval_ood')
     import torch
     from mmengine.runner import Runner
-
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0], 'eval_ood')
-    cfg.launcher = 'none'
     runner = Runner.from_cfg(cfg)
     runner.load_checkpoint(args.checkpoint, map_location='cpu')
     model = runner.model
@@ -110,10 +95,7 @@ def main(argv=None):
             total += len(outputs)
     metrics = evaluator.evaluate(total)
     runner.logger.info(f'OOD detection ({args.ood_data_root}): {metrics}')
-    if args.out:
-        import mmengine
-        mmengine.dump(metrics, args.out)
-    return metrics
+    return dump_metrics(metrics, args.out)
 
 
 if __name__ == '__main__':

@@ -12,9 +12,9 @@ Examples:
         --steps 20 --out robustness.json
 """
 import argparse
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from eval_common import (add_model_args, add_output_args, dump_metrics,
+                         load_test_config)
 
 DEFAULT_EPS = dict(fgsm=8 / 255, pgd=4 / 255)
 
@@ -23,8 +23,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Clean and adversarial (FGSM / PGD) top-1 error of a '
         'classifier on the test set of its config.')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_model_args(parser)
     parser.add_argument('--attack', nargs='+', choices=['fgsm', 'pgd'],
                         default=['fgsm', 'pgd'], help='attacks to run')
     parser.add_argument('--eps', type=float, help='ℓ∞ radius in [0, 1] '
@@ -35,32 +34,16 @@ def parse_args(argv=None):
                         help='PGD iterations (default 10)')
     parser.add_argument('--no-random-start', action='store_true',
                         help='start PGD at the clean input')
-    parser.add_argument('--work-dir', help='directory for the log (default: '
-                        'work_dirs/<config name>/eval_robustness)')
-    parser.add_argument('--out', help='write the metrics to this json file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, e.g. test_dataloader.batch_size=64')
+    add_output_args(parser, 'eval_robustness')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
-    from mixtoolbox.utils import register_all_modules
-    register_all_modules(init_default_scope=True)
+    cfg = load_test_config(args, 'eval_robustness')
     from mmengine.runner import Runner
 
     from mixtoolbox.evaluation import robust_error
-
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.work_dir = args.work_dir or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0],
-        'eval_robustness')
-    cfg.launcher = 'none'
     runner = Runner.from_cfg(cfg)
     runner.load_checkpoint(args.checkpoint, map_location='cpu')
     loader = Runner.build_dataloader(cfg.test_dataloader)
@@ -75,10 +58,7 @@ def main(argv=None):
         result = robust_error(runner.model, loader, attack, **kwargs)
         metrics.update(result)
         runner.logger.info(f'{attack} {kwargs}: {result}')
-    if args.out:
-        import mmengine
-        mmengine.dump(metrics, args.out)
-    return metrics
+    return dump_metrics(metrics, args.out)
 
 
 if __name__ == '__main__':
