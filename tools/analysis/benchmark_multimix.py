@@ -109,9 +109,8 @@ def time_all(args, device):
     wall = {m: [] for m in args.methods}
     cpu = {m: [] for m in args.methods}
     for r in range(args.warmup + args.reps):
-        # rotate the order each round: a fixed order measurably favours
-        # some positions (allocator and cache state left by the previous
-        # model), which showed up as a spurious 1.1x for the second method
+        # rotate the order each round: with a fixed order, position effects
+        # showed up as a spurious 1.1x for methods that cost what vanilla does
         shift = r % len(args.methods)
         for m in args.methods[shift:] + args.methods[:shift]:
             t0, c0 = time.perf_counter(), time.process_time()

@@ -157,7 +157,7 @@ class AutoMixClassifier(MixupClassifier):
         self.lam_adjust = _number('lam_adjust', lam_adjust, 0, 1)
         if not isinstance(early_grads, bool):
             raise ValueError('AutoMixClassifier: `early_grads` must be True '
-                            f'or False, got {early_grads!r}')
+                             f'or False, got {early_grads!r}')
         self.early_grads = early_grads
         self.mixer = MODELS.build(mixer)
         self.mixer_loss = MODELS.build(mixer_loss)
