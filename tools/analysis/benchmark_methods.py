@@ -246,17 +246,23 @@ def markdown(rows, meta):
     return '\n'.join(lines)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+def quiet_setup(threads, name: str) -> None:
+    """Torch threads, the toolbox's registries (default scope) and a quiet
+    current logger, shared by the benchmark tools."""
+    if threads:
+        torch.set_num_threads(threads)
     from mmengine.logging import MMLogger
 
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
     # a current logger at WARNING keeps init_weights' per-parameter report
     # of every model out of the output
-    MMLogger.get_instance('benchmark_methods', log_level='WARNING')
+    MMLogger.get_instance(name, log_level='WARNING')
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    quiet_setup(args.threads, 'benchmark_methods')
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     paths = expand(args.configs)

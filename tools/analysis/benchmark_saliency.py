@@ -52,7 +52,7 @@ from unittest import mock
 import numpy as np
 import torch
 
-from benchmark_methods import expand, machine, random_batch
+from benchmark_methods import expand, machine, quiet_setup, random_batch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASELINE = 'configs/vanilla/preactresnet18_cifar100_vanilla.py'
@@ -279,15 +279,7 @@ def markdown(rows, meta):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    from mmengine.logging import MMLogger
-
-    from mixtoolbox.utils import register_all_modules
-    register_all_modules(init_default_scope=True)
-    # a current logger at WARNING keeps init_weights' per-parameter report
-    # of every model out of the output
-    MMLogger.get_instance('benchmark_saliency', log_level='WARNING')
+    quiet_setup(args.threads, 'benchmark_saliency')
     baseline = in_root(args.baseline)
     paths = [baseline] + [p for p in expand(in_root(c) for c in args.configs)
                           if osp.abspath(p) != osp.abspath(baseline)]
