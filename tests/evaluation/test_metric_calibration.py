@@ -96,3 +96,60 @@ def test_bad_inputs():
         calibration_errors([], [])
     with pytest.raises(ValueError, match='pred_score'):
         CalibrationError().process(None, [dict(gt_label=torch.tensor([0]))])
+
+
+@pytest.mark.parametrize('bad', [float('nan'), float('inf')])
+def test_non_finite_scores_are_refused(bad):
+    with pytest.raises(ValueError, match=r'must be finite.*positions \[1\]'):
+        calibration_errors([0.5, bad, 0.9], [1, 0, 1])
+    # a NaN row must not count as a class-0 prediction
+    metric = CalibrationError()
+    with pytest.raises(ValueError, match='`pred_score` must be finite'):
+        metric.process(None, [dict(pred_score=torch.tensor([bad, 0.2, 0.3]),
+                                   gt_label=torch.tensor([0]))])
+    assert metric.results == []
+
+
+def _ece_torchmetrics_convention(conf, correct, num_bins):
+    """Reference of torchmetrics' binning, written here (torchmetrics is not
+    a dependency): bins [(m−1)/M, m/M) from ``bucketize(right=True) − 1``
+    over ``linspace(0, 1, M + 1)``, so a confidence of exactly 1.0 falls in
+    an extra bin M + 1 of its own."""
+    edges = torch.linspace(0, 1, num_bins + 1, dtype=torch.float64)
+    idx = torch.bucketize(conf, edges, right=True) - 1
+    size = torch.zeros(num_bins + 1, dtype=torch.float64).index_add_(
+        0, idx, torch.ones_like(conf))
+    conf_sum = torch.zeros_like(size).index_add_(0, idx, conf)
+    hit_sum = torch.zeros_like(size).index_add_(0, idx, correct.double())
+    full = size > 0
+    gap = (hit_sum[full] - conf_sum[full]) / size[full]
+    return (size[full] / conf.numel() * gap.abs()).sum().item()
+
+
+def saturated_confidences(n=10000, seed=0):
+    """Half the samples at confidence exactly 1.0 (a float32 softmax
+    saturates) with accuracy 0.98; half uniform in (14/15, 1), under-
+    confident by 3 points (accuracy min(1, p̂ + 0.03)), as mixup-trained
+    networks tend to be. Both halves share the top bin of M = 15 and 10."""
+    gen = torch.Generator().manual_seed(seed)
+    conf = torch.where(
+        torch.arange(n) < n // 2, torch.ones(n, dtype=torch.float64),
+        14 / 15 + torch.rand(n, generator=gen, dtype=torch.float64) / 15)
+    p_hit = torch.where(conf == 1, torch.full_like(conf, 0.98),
+                        (conf + 0.03).clamp(max=1))
+    return conf, torch.rand(n, generator=gen, dtype=torch.float64) < p_hit
+
+
+def test_bin_convention_at_saturated_confidences():
+    """The figures docs/metrics.md quotes: ours (((m−1)/M, m/M]) vs
+    torchmetrics' ([(m−1)/M, m/M), 1.0 alone)."""
+    conf, correct = saturated_confidences()
+    # away from 1.0 and from the edges, the conventions agree
+    inner = conf < 1
+    assert calibration_errors(conf[inner], correct[inner], 15)['ece'] == \
+        pytest.approx(_ece_torchmetrics_convention(conf[inner],
+                                                   correct[inner], 15))
+    for bins in (15, 10):
+        ours = 100 * calibration_errors(conf, correct, bins)['ece']
+        theirs = 100 * _ece_torchmetrics_convention(conf, correct, bins)
+        assert round(ours, 2) == 0.21 and round(theirs, 2) == 2.19

@@ -62,3 +62,18 @@ def test_metric_and_errors():
         AlignmentUniformity(t=0)
     with pytest.raises(ValueError, match='`alpha`'):
         alignment(Z, Y, alpha=-1)
+
+
+def test_zero_and_non_finite_rows_are_refused():
+    dead = Z.clone()
+    dead[2] = 0  # a dead ReLU neck
+    for fn in (uniformity, lambda z: alignment(z, Y)):
+        with pytest.raises(ValueError, match=r'rows \[2\] .*all zero'):
+            fn(dead)
+    # without normalisation the zero vector is an ordinary point
+    assert alignment(dead, Y, normalize=False) == pytest.approx(
+        (2 + 1 + 1) / 3)
+    bad = Z.clone()
+    bad[1, 0] = float('nan')
+    with pytest.raises(ValueError, match=r'finite \(NaN/inf in rows \[1\]'):
+        uniformity(bad)

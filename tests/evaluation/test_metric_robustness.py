@@ -96,6 +96,31 @@ def test_robust_error_over_a_loader():
         robust_error(Linear(), [batch], 'cw')
 
 
+@pytest.mark.parametrize('fails', [False, True])
+def test_robust_error_restores_train_mode(fails):
+    model = Linear()
+    model.extra = nn.Sequential(nn.BatchNorm1d(1), nn.Dropout())
+    model.train()
+    model.extra[1].eval()  # a mixed state must come back as it was
+    before = [m.training for m in model.modules()]
+    seen = []
+
+    def loader():
+        seen.append([m.training for m in model.modules()])
+        if fails:
+            raise RuntimeError('broken loader')
+        yield dict(inputs=[torch.tensor([110.0, 2.55]).reshape(2, 1, 1)],
+                   data_samples=[DataSample().set_gt_label(0)])
+
+    if fails:
+        with pytest.raises(RuntimeError, match='broken loader'):
+            robust_error(model, loader())
+    else:
+        robust_error(model, loader())
+    assert seen == [[False] * len(before)]  # attacked in eval mode
+    assert [m.training for m in model.modules()] == before
+
+
 def test_real_classifier_under_bf16_autocast():
     model = MODELS.build(dict(
         type='MixupClassifier',

@@ -53,6 +53,10 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
     if conf.shape != hit.shape:
         raise ValueError('calibration_errors: `confidences` and `correct` '
                          f'differ in length ({conf.numel()} vs {hit.numel()})')
+    if not torch.isfinite(conf).all():
+        bad = (~torch.isfinite(conf)).nonzero().flatten()[:5].tolist()
+        raise ValueError('calibration_errors: `confidences` must be finite, '
+                         f'got NaN/inf at positions {bad}')
     if conf.min() < 0 or conf.max() > 1:
         raise ValueError('calibration_errors: `confidences` must lie in '
                          f'[0, 1], got range [{conf.min().item():g}, '
@@ -117,6 +121,11 @@ class CalibrationError(BaseMetric):
                                  '`gt_label` in every data sample (as set by '
                                  "mmpretrain's classifier `predict`)")
             score = sample['pred_score'].detach().float().cpu()
+            if not torch.isfinite(score).all():
+                # max() of a NaN row is NaN at an arbitrary index: refuse
+                # rather than count it as a prediction
+                raise ValueError('CalibrationError: `pred_score` must be '
+                                 f'finite, got {score.tolist()[:10]}')
             conf, pred = score.max(dim=0)
             label = int(sample['gt_label'].reshape(-1)[0])
             self.results.append((conf.item(), pred.item() == label))

@@ -34,7 +34,26 @@ def _prepare(embeddings, normalize: bool, owner: str) -> Tensor:
     if z.dim() != 2 or z.size(0) < 2:
         raise ValueError(f'{owner}: `embeddings` must be [n, d] with n >= 2,'
                          f' got shape {tuple(z.shape)}')
-    return torch.nn.functional.normalize(z, dim=1) if normalize else z
+    if not torch.isfinite(z).all():
+        raise ValueError(f'{owner}: `embeddings` must be finite (NaN/inf in '
+                         f'rows {_rows(~torch.isfinite(z).all(1))})')
+    if normalize:
+        zero = z.norm(dim=1) == 0
+        if zero.any():
+            # F.normalize would map the row to the zero vector, a point off
+            # the sphere that biases both metrics
+            raise ValueError(
+                f'{owner}: rows {_rows(zero)} of `embeddings` are all zero '
+                '(e.g. a dead ReLU neck) and have no direction to normalise; '
+                'fix the model or pass normalize=False')
+        z = torch.nn.functional.normalize(z, dim=1)
+    return z
+
+
+def _rows(mask: Tensor) -> str:
+    idx = mask.nonzero().flatten().tolist()
+    return f'{idx[:5]}{"..." if len(idx) > 5 else ""} ({len(idx)} of ' \
+        f'{mask.numel()})'
 
 
 def alignment(embeddings, labels, alpha: float = 2.0,

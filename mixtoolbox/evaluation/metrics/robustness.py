@@ -149,7 +149,9 @@ def robust_error(model, dataloader, attack: str = 'fgsm', **attack_kwargs):
     of mmpretrain data batches (``dict(inputs=..., data_samples=...)``).
 
     Inputs go through ``model.data_preprocessor`` first, so the attack runs
-    in normalised space; the model is put in eval mode.
+    in normalised space; the model is put in eval mode for the attack and
+    every sub-module gets its previous train/eval mode back afterwards (also
+    when the attack raises).
 
     Returns:
         dict: ``clean_error``, ``<attack>_error`` (percent) and
@@ -158,7 +160,16 @@ def robust_error(model, dataloader, attack: str = 'fgsm', **attack_kwargs):
     if attack not in ATTACKS:
         raise ValueError(f'robust_error: `attack` must be one of '
                          f'{sorted(ATTACKS)}, got {attack!r}')
+    modes = [(m, m.training) for m in model.modules()]
     model.eval()
+    try:
+        return _robust_error(model, dataloader, attack, attack_kwargs)
+    finally:
+        for module, training in modes:
+            module.training = training
+
+
+def _robust_error(model, dataloader, attack, attack_kwargs) -> dict:
     clean_wrong = adv_wrong = total = 0
     for data in dataloader:
         data = model.data_preprocessor(data, False)
