@@ -168,3 +168,58 @@ def test_command_line(r18_checkpoint, tmp_path, capsys, tool):
                    '--encoder', 'momentum'])
     with pytest.raises(SystemExit, match='no such file'):
         cli.main([str(tmp_path / 'nope.pth'), str(tmp_path / 'm.pth')])
+
+
+def _first_bn(module):
+    return next((name, m) for name, m in module.named_modules()
+                if isinstance(m, torch.nn.modules.batchnorm._BatchNorm))
+
+
+def _check_own_statistics(model, momentum_backbone, online_backbone,
+                          run_momentum):
+    """A momentum update leaves the momentum network's BN running mean at
+    m·(its own, from its train-mode pass) + (1 − m)·(the online one): its
+    own statistics pulled by the EMA, not a copy of the online ones (what
+    mmengine's default update_buffers=False would export)."""
+    torch.manual_seed(0)
+    model.train()
+    model.momentum_update()  # first update: a copy
+    run_momentum(torch.randn(4, 3, 32, 32) * 3 + 1)
+    name, bn_k = _first_bn(momentum_backbone)
+    bn_q = dict(online_backbone.named_modules())[name]
+    online_backbone(torch.randn(4, 3, 32, 32))
+    own, online = bn_k.running_mean.clone(), bn_q.running_mean.clone()
+    assert not torch.allclose(own, online)
+    model.momentum_update()
+    m = model.momentum
+    assert torch.allclose(bn_k.running_mean, m * own + (1 - m) * online,
+                          atol=1e-6)
+    assert not torch.allclose(bn_k.running_mean, online)
+
+
+def test_momentum_networks_keep_their_own_bn_statistics():
+    from mixtoolbox.registry import MODELS
+    from mixtoolbox.utils import register_all_modules
+    register_all_modules()
+    automix = MODELS.build(dict(
+        type='AutoMixClassifier',
+        backbone=dict(type='PreActResNet', base_channels=8),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
+                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
+        mixer=dict(type='SAMixMixer', in_channels=32), momentum=0.9))
+    assert automix.momentum_net.update_buffers is True
+    _check_own_statistics(automix, automix.momentum_net.module.backbone,
+                          automix.backbone, automix.momentum_features)
+    moco = MODELS.build(dict(
+        type='MixMoCo',
+        backbone=dict(type='ResNet_CIFAR', depth=18, base_channels=4,
+                      stem_channels=4),
+        neck=dict(type='MoCoV2Neck', in_channels=32, hid_channels=32,
+                  out_channels=8),
+        head=dict(type='ContrastiveHead', temperature=0.2,
+                  loss=dict(type='CrossEntropyLoss')),
+        queue_len=16, feat_dim=8, momentum=0.9))
+    assert moco.encoder_k.update_buffers is True
+    _check_own_statistics(moco, moco.encoder_k.module[0], moco.backbone,
+                          moco.keys)

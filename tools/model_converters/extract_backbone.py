@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Export the ResNet backbone of a mixtoolbox / mmpretrain checkpoint for
+r"""Export the ResNet backbone of a mixtoolbox / mmpretrain checkpoint for
 mmdet (the detection transfer of seed 001 §4.3 and seed 003 Table 6).
 
 Examples:
@@ -17,6 +17,22 @@ Examples:
 The result loads into mmdet's ``ResNet`` (and the res5 ``ResLayer`` head of
 C4 detectors) with no missing or unexpected key; the check is printed.
 CIFAR networks (3x3 stem) and non-ResNets are refused with the reason.
+
+BatchNorm statistics of a momentum / key export: its weights are the EMA of
+the online weights; its running mean / variance are what the checkpoint
+holds for that network, which depends on the model's EMA mode (mmengine
+``ExponentialMovingAverage(update_buffers=...)``):
+  AutoMixClassifier (AutoMix / SAMix) and MixMoCo / SAMixMoCo set
+  update_buffers=True: the momentum network's own running statistics,
+  accumulated by its train-mode forward passes (as in the authors' OpenMixup
+  and MoCo code, which average parameters only), pulled toward the online
+  statistics at rate 1 - m per update (about 1 % of the weight at
+  m = 0.999 and BN momentum 0.1).
+  mmpretrain's own MoCo, DenseCL, MoCo v3, BYOL keep mmengine's default
+  update_buffers=False: a copy of the online encoder's statistics at the
+  last update, moved once by the key encoder's last forward pass.
+Detection fine-tuning re-estimates BN statistics anyway (norm_eval=False in
+the self-supervised recipes); they matter for a frozen-BN recipe.
 """
 import argparse
 import sys
@@ -26,7 +42,9 @@ from mixtoolbox.transfer import ENCODER_PREFIXES, export_backbone
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description='Export a ResNet backbone for mmdet.')
+        description='Export a ResNet backbone for mmdet.',
+        epilog=__doc__.split('\n\n', 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('checkpoint', help='mixtoolbox / mmpretrain '
                         'checkpoint (mmengine format or a plain state dict)')
     parser.add_argument('output', help='where to write the backbone')

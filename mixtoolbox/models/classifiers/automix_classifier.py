@@ -162,8 +162,14 @@ class AutoMixClassifier(MixupClassifier):
         self.mixer = MODELS.build(mixer)
         self.mixer_loss = MODELS.build(mixer_loss)
         # mmengine's constructor refuses the end points m = 0 and 1; the
-        # `momentum` setter below writes the real value right away
-        self.momentum_net = ExponentialMovingAverage(self._online(), 0.5)
+        # `momentum` setter below writes the real value right away.
+        # update_buffers=True: the momentum net keeps its own BN statistics
+        # (its train-mode passes update them, as in the authors' OpenMixup
+        # code, which averages parameters only), pulled toward the online
+        # ones at rate 1 - m per update, instead of mmengine's default of
+        # overwriting them with the online network's at every update.
+        self.momentum_net = ExponentialMovingAverage(self._online(), 0.5,
+                                                     update_buffers=True)
         self.momentum = momentum
         self.keep_last_mix = False  # set by MixedGalleryHook
         self.last_mix = None

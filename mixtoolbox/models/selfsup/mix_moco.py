@@ -8,6 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.dist import get_world_size
+from mmengine.model import ExponentialMovingAverage
 from mmpretrain.models import MoCo
 from mmpretrain.structures import DataSample
 from torch import Tensor
@@ -101,6 +102,10 @@ class MixMoCo(MoCo):
                          momentum=0.5, pretrained=pretrained,
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
+        # key BN statistics stay the key encoder's own, EMA-pulled (MoCo's
+        # code averages parameters only); see docs/transfer.md
+        self.encoder_k = ExponentialMovingAverage(self.encoder_k.module, 0.5,
+                                                  update_buffers=True)
         self.momentum = momentum
         self.policy = MixPolicy(mix_policy)
         for mixup in self.policy.mixups:
