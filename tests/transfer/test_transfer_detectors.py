@@ -111,7 +111,7 @@ def test_refuses_another_architecture(tmp_path, build_cls, save_ckpt):
         set_pretrained(cfg, str(tmp_path / 'b18.pth'))
 
 
-def test_trainer_bad_input(tool, r50_backbone, tmp_path):
+def test_trainer_bad_input(tool, r50_backbone, tmp_path, monkeypatch):
     trainer = tool('benchmarks/mmdet_train.py')
     cfg = osp.join(MMDET_CONFIGS, 'faster-rcnn_r50-fpn_1x_coco.py')
     with pytest.raises(FileNotFoundError, match='no such file'):
@@ -120,6 +120,7 @@ def test_trainer_bad_input(tool, r50_backbone, tmp_path):
     with pytest.raises(ValueError, match='no backbone to start from'):
         trainer.build_config(trainer.parse_args(
             [cfg, '--cfg-options', 'model.backbone.init_cfg=None']))
+    monkeypatch.setenv('WORLD_SIZE', '2')  # as torchrun sets it
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match='SyncBN needs CUDA'):
             trainer.build_config(trainer.parse_args(

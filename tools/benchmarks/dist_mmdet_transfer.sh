@@ -1,24 +1,69 @@
 #!/usr/bin/env bash
 # Multi-node variant of mmdet_transfer.sh: run it on every node with the same
-# arguments; each node exports the backbone locally, then torchrun joins the
-# nodes.
-#
-#   NNODES=2 NODE_RANK=0 MASTER_ADDR=10.0.0.1 \
-#     bash tools/benchmarks/dist_mmdet_transfer.sh CHECKPOINT CONFIG GPUS_PER_NODE [mmdet_train.py args]
-#
-# Environment: NNODES (1), NODE_RANK (0), MASTER_ADDR (127.0.0.1), PORT
-#   (29500), ENCODER, PREFIX, WORK_DIR, PYTHON as in mmdet_transfer.sh.
-# Without GPUs the processes talk over gloo (slow, for checking the setup).
+# arguments. Run with --help for the arguments and environment variables.
 set -euo pipefail
-if [ $# -lt 3 ]; then
-  echo "usage: $0 CHECKPOINT CONFIG GPUS_PER_NODE [extra mmdet_train.py arguments]" >&2
+
+usage() {
+  cat <<HELP
+usage: bash $0 CHECKPOINT CONFIG [GPUS] [mmdet_train.py options ...]
+       bash $0 --help
+
+Multi-node detection transfer: run on every node with the same arguments.
+Each node exports the backbone of CHECKPOINT locally, then torchrun joins
+the nodes and fine-tunes / evaluates the detector of CONFIG.
+
+  NNODES=2 NODE_RANK=0 MASTER_ADDR=10.0.0.1 bash $0 CKPT CONFIG 8   # node 0
+  NNODES=2 NODE_RANK=1 MASTER_ADDR=10.0.0.1 bash $0 CKPT CONFIG 8   # node 1
+
+arguments:
+  CHECKPOINT  mixtoolbox / mmpretrain checkpoint
+  CONFIG      detector config, configs/benchmarks/mmdet/*.py
+  GPUS        processes per node (default: \$GPUS); the run has
+              NNODES x GPUS processes
+  options     anything after GPUS goes to mmdet_train.py (--batch-policy,
+              --cfg-options k=v ..., --resume, --amp, --no-test)
+
+environment:
+  GPUS         processes per node when the GPUS argument is left out
+  NNODES       number of nodes (default 1)
+  NODE_RANK    this node's rank (default 0)
+  MASTER_ADDR  address of node 0 (default 127.0.0.1)
+  PORT         torchrun master port (default 29500)
+  ENCODER      network to export: online (default) | momentum | key
+  PREFIX       explicit key prefix of the backbone (overrides ENCODER)
+  WORK_DIR     output directory (default work_dirs/transfer/<config name>)
+  PYTHON       interpreter (default python)
+
+Before exporting, the script prints the effective total batch and lr for
+NNODES x GPUS processes (mmdet_train.py --plan), as mmdet_transfer.sh does.
+Without GPUs the processes talk over gloo, and SyncBN is refused: use one
+process (mmdet_transfer.sh CKPT CONFIG 1).
+HELP
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+esac
+if [ $# -lt 2 ]; then
+  echo "usage: bash $0 CHECKPOINT CONFIG [GPUS] [mmdet_train.py options] (--help for more)" >&2
   exit 2
 fi
 CHECKPOINT=$1
 CONFIG=$2
-GPUS=$3
+if [ $# -ge 3 ] && [[ "$3" != -* ]]; then
+  GPUS=$3
+  shift 3
+else
+  GPUS=${GPUS:-}
+  shift 2
+fi
 if ! [[ "$GPUS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "$0: GPUS_PER_NODE must be a positive integer, got '$GPUS'" >&2
+  echo "$0: GPUS (per node) must be a positive integer (argument 3 or \$GPUS), got '$GPUS'" >&2
+  exit 2
+fi
+NNODES=${NNODES:-1}
+if ! [[ "$NNODES" =~ ^[1-9][0-9]*$ ]]; then
+  echo "$0: NNODES must be a positive integer, got '$NNODES'" >&2
   exit 2
 fi
 DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -26,14 +71,16 @@ PYTHON=${PYTHON:-python}
 WORK_DIR=${WORK_DIR:-work_dirs/transfer/$(basename "$CONFIG" .py)}
 export PYTHONPATH="$DIR/../..:${PYTHONPATH:-}"
 
+"$PYTHON" "$DIR/mmdet_train.py" "$CONFIG" --plan "$((NNODES * GPUS))" "$@"
+
 mkdir -p "$WORK_DIR"
 "$PYTHON" "$DIR/../model_converters/extract_backbone.py" "$CHECKPOINT" \
     "$WORK_DIR/backbone.pth" --encoder "${ENCODER:-online}" \
     ${PREFIX:+--prefix "$PREFIX"}
 
 "$PYTHON" -m torch.distributed.run \
-    --nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}" \
+    --nnodes="$NNODES" --node_rank="${NODE_RANK:-0}" \
     --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}" \
     --nproc_per_node="$GPUS" "$DIR/mmdet_train.py" "$CONFIG" \
     --backbone "$WORK_DIR/backbone.pth" --work-dir "$WORK_DIR" \
-    --launcher pytorch "${@:4}"
+    --launcher pytorch "$@"

@@ -20,13 +20,26 @@ Examples:
 
 SyncBN in the configs becomes BN when the run is a single process (mmengine
 reverts it when no launcher is used).
+
+Total batch: the protocols train a fixed total batch per optimizer step
+(``auto_scale_lr.base_batch_size`` of the config: 16 for the R-CNNs, 64 for
+SSD). On fewer processes than the protocol's, ``--batch-policy accumulate``
+(the default) accumulates gradients to keep that batch and the lr,
+``scale-lr`` scales the lr linearly instead, ``none`` leaves the config
+alone; the effective batch and lr are printed at start, with a warning when
+BatchNorm statistics (or the protocol) differ. ``--plan N`` prints that plan
+for N processes and exits. See mixtoolbox/transfer/batch.py and
+docs/transfer.md.
 """
 import argparse
 import json
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
+
+from mixtoolbox.transfer.batch import POLICIES
 
 
 def parse_args(argv=None):
@@ -45,9 +58,18 @@ def parse_args(argv=None):
                         help='skip the final test-set evaluation')
     parser.add_argument('--amp', action='store_true',
                         help='fp16 mixed precision (CUDA only)')
+    parser.add_argument('--batch-policy', choices=POLICIES,
+                        help='how to keep the protocol\'s total batch '
+                        '(auto_scale_lr.base_batch_size) on this number of '
+                        'processes: accumulate gradients (keeps batch and '
+                        'lr), scale-lr (linear lr scaling), none (leave the '
+                        'config). Default: the config\'s batch_policy, '
+                        'else accumulate')
     parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale lr with the total batch size '
-                        '(auto_scale_lr.base_batch_size of the config)')
+                        help='same as --batch-policy scale-lr')
+    parser.add_argument('--plan', type=int, metavar='N',
+                        help='print the batch / lr plan for N processes and '
+                        'exit (exit status 2 if the policy refuses)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, e.g. '
                         'train_dataloader.batch_size=4')
@@ -59,13 +81,11 @@ def parse_args(argv=None):
     return args
 
 
-def build_config(args) -> 'tuple[Config, str, list]':
-    """The config with the command line folded in, the backbone checkpoint
-    and the config paths of the parts that load it."""
-    import torch
-
-    from mixtoolbox.transfer import set_pretrained
-    from mixtoolbox.utils import fit_dist_backend
+def load_config(args, world_size=None) -> 'tuple[Config, dict]':
+    """The config with ``--cfg-options`` and the batch policy applied for
+    ``world_size`` processes (default: what the launcher starts), and the
+    batch plan (:func:`mixtoolbox.transfer.batch.fit_total_batch`)."""
+    from mixtoolbox.transfer.batch import fit_total_batch, world_size_from_env
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -73,6 +93,32 @@ def build_config(args) -> 'tuple[Config, str, list]':
         raise ValueError(f'{args.config}: default_scope must be "mmdet" '
                          f'(inherit an mmdet:: config), got '
                          f'{cfg.get("default_scope")!r}')
+    policy = args.batch_policy
+    if args.auto_scale_lr:
+        if policy not in (None, 'scale-lr'):
+            raise ValueError(f'--auto-scale-lr contradicts --batch-policy '
+                             f'{policy}')
+        policy = 'scale-lr'
+    policy = policy or cfg.get('batch_policy', 'accumulate')
+    if world_size is None:
+        world_size = world_size_from_env(args.launcher)
+    plan = fit_total_batch(cfg, world_size, policy)
+    if os.environ.get('RANK', '0') == '0':
+        for line in plan['lines']:
+            print(f'mmdet_train: {line}', flush=True,
+                  file=sys.stderr if line.startswith('WARNING') else
+                  sys.stdout)
+    return cfg, plan
+
+
+def build_config(args) -> 'tuple[Config, str, list, dict]':
+    """The config with the command line folded in, the backbone checkpoint,
+    the config paths of the parts that load it and the batch plan."""
+    import torch
+
+    from mixtoolbox.transfer import set_pretrained
+    from mixtoolbox.utils import fit_dist_backend
+    cfg, plan = load_config(args)
     backbone = args.backbone
     if backbone is None:
         init = cfg.model.get('backbone', {}).get('init_cfg') or {}
@@ -94,17 +140,12 @@ def build_config(args) -> 'tuple[Config, str, list]':
             raise ValueError('--amp needs CUDA (fp16 AmpOptimWrapper)')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'
-    if args.auto_scale_lr:
-        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
-            raise ValueError('--auto-scale-lr needs auto_scale_lr.'
-                             'base_batch_size in the config')
-        cfg.auto_scale_lr.enable = True
     if args.launcher != 'none' and not torch.cuda.is_available() and \
             "'SyncBN'" in str(cfg.model.to_dict()):
         raise ValueError('SyncBN needs CUDA: without GPUs run one process '
                          '(GPUS=1, launcher none), where it becomes BN')
     fit_dist_backend(cfg)
-    return cfg, backbone, parts
+    return cfg, backbone, parts, plan
 
 
 def run(args) -> 'tuple[object, dict]':
@@ -118,24 +159,33 @@ def run(args) -> 'tuple[object, dict]':
     register_all_modules(init_default_scope=False)
     # mmengine's resume uses torch.load(weights_only=True)
     allow_mmengine_checkpoint_types()
-    cfg, backbone, parts = build_config(args)
+    cfg, backbone, parts, plan = build_config(args)
     runner = Runner.from_cfg(cfg)
     check = PretrainedCheckHook(backbone, parts)
     runner.register_hook(check)
     runner.train()
-    result = dict(checked=check.checked)
+    result = dict(checked=check.checked, batch=plan)
     if not args.no_test:
         result['test'] = runner.test()
         if runner.rank == 0:
             with open(osp.join(cfg.work_dir, 'transfer_metrics.json'),
                       'w') as f:
                 json.dump(dict(config=args.config, backbone=backbone,
+                               batch={k: v for k, v in plan.items()
+                                      if k != 'lines'},
                                metrics=result['test']), f, indent=1)
     return runner, result
 
 
 def main(argv=None) -> dict:
-    return run(parse_args(argv))[1]
+    args = parse_args(argv)
+    if args.plan is not None:
+        try:
+            return load_config(args, world_size=args.plan)[1]
+        except ValueError as err:
+            print(f'mmdet_train: {err}', file=sys.stderr)
+            sys.exit(2)
+    return run(args)[1]
 
 
 if __name__ == '__main__':

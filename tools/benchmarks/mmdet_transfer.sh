@@ -1,34 +1,74 @@
 #!/usr/bin/env bash
 # Detection transfer in one command: export the backbone of a mixtoolbox
 # checkpoint, fine-tune an mmdet detector from it, evaluate on the test set.
-#
-#   bash tools/benchmarks/mmdet_transfer.sh CHECKPOINT CONFIG GPUS [mmdet_train.py args]
-#
-#   CHECKPOINT  mixtoolbox / mmpretrain checkpoint (e.g. work_dirs/x/epoch_300.pth)
-#   CONFIG      configs/benchmarks/mmdet/*.py
-#   GPUS        processes on this machine; 1 = one process (GPU or CPU, SyncBN
-#               becomes BN), >1 = torchrun (multi-node: dist_mmdet_transfer.sh)
-# Environment: ENCODER=online|momentum|key (network to export, default online),
-#   PREFIX (explicit key prefix, overrides ENCODER), WORK_DIR (default
-#   work_dirs/transfer/<config name>), PORT (29500), PYTHON (python).
-# Writes WORK_DIR/backbone.pth, the logs and checkpoints, and
-# WORK_DIR/transfer_metrics.json.
+# Run with --help for the arguments and environment variables.
 set -euo pipefail
-if [ $# -lt 3 ]; then
-  echo "usage: $0 CHECKPOINT CONFIG GPUS [extra mmdet_train.py arguments]" >&2
+
+usage() {
+  cat <<HELP
+usage: bash $0 CHECKPOINT CONFIG [GPUS] [mmdet_train.py options ...]
+       bash $0 --help
+
+Export the backbone of CHECKPOINT, fine-tune the mmdet detector of CONFIG
+from it (tools/benchmarks/mmdet_train.py) and evaluate the final weights on
+the test set.
+
+arguments:
+  CHECKPOINT  mixtoolbox / mmpretrain checkpoint (e.g. work_dirs/x/epoch_300.pth)
+  CONFIG      detector config, configs/benchmarks/mmdet/*.py
+  GPUS        processes on this machine (default: \$GPUS). 1 = one process
+              (one GPU or CPU; SyncBN becomes BN); >1 = torchrun, one process
+              per GPU. Several machines: dist_mmdet_transfer.sh.
+  options     anything after GPUS goes to mmdet_train.py, e.g.
+              --batch-policy accumulate|scale-lr|none, --cfg-options k=v ...,
+              --resume [CKPT], --amp, --no-test (python
+              tools/benchmarks/mmdet_train.py --help lists them all)
+
+environment:
+  GPUS      process count when the GPUS argument is left out
+  ENCODER   network to export: online (default) | momentum | key
+  PREFIX    explicit key prefix of the backbone (overrides ENCODER)
+  WORK_DIR  output directory (default work_dirs/transfer/<config name>)
+  PORT      torchrun master port (default 29500)
+  PYTHON    interpreter (default python)
+
+Before exporting, the script prints the effective total batch and lr for
+GPUS processes (mmdet_train.py --plan): the protocols' total batch
+(auto_scale_lr.base_batch_size: 16 for the R-CNNs, 64 for SSD) is kept by
+gradient accumulation unless --batch-policy says otherwise, and a warning
+says when BatchNorm statistics differ from the protocol's.
+Writes WORK_DIR/backbone.pth, the logs and checkpoints, and
+WORK_DIR/transfer_metrics.json.
+HELP
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+esac
+if [ $# -lt 2 ]; then
+  echo "usage: bash $0 CHECKPOINT CONFIG [GPUS] [mmdet_train.py options] (--help for more)" >&2
   exit 2
 fi
 CHECKPOINT=$1
 CONFIG=$2
-GPUS=$3
+if [ $# -ge 3 ] && [[ "$3" != -* ]]; then
+  GPUS=$3
+  shift 3
+else
+  GPUS=${GPUS:-}
+  shift 2
+fi
 if ! [[ "$GPUS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "$0: GPUS must be a positive integer, got '$GPUS'" >&2
+  echo "$0: GPUS must be a positive integer (argument 3 or \$GPUS), got '$GPUS'" >&2
   exit 2
 fi
 DIR="$(cd "$(dirname "$0")" && pwd)"
 PYTHON=${PYTHON:-python}
 WORK_DIR=${WORK_DIR:-work_dirs/transfer/$(basename "$CONFIG" .py)}
 export PYTHONPATH="$DIR/../..:${PYTHONPATH:-}"
+
+# effective batch / lr for GPUS processes; refuses before any work is done
+"$PYTHON" "$DIR/mmdet_train.py" "$CONFIG" --plan "$GPUS" "$@"
 
 mkdir -p "$WORK_DIR"
 "$PYTHON" "$DIR/../model_converters/extract_backbone.py" "$CHECKPOINT" \
@@ -37,10 +77,10 @@ mkdir -p "$WORK_DIR"
 
 if [ "$GPUS" -eq 1 ]; then
   "$PYTHON" "$DIR/mmdet_train.py" "$CONFIG" \
-      --backbone "$WORK_DIR/backbone.pth" --work-dir "$WORK_DIR" "${@:4}"
+      --backbone "$WORK_DIR/backbone.pth" --work-dir "$WORK_DIR" "$@"
 else
   "$PYTHON" -m torch.distributed.run --nproc_per_node="$GPUS" \
       --master_port="${PORT:-29500}" "$DIR/mmdet_train.py" "$CONFIG" \
       --backbone "$WORK_DIR/backbone.pth" --work-dir "$WORK_DIR" \
-      --launcher pytorch "${@:4}"
+      --launcher pytorch "$@"
 fi
