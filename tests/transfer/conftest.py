@@ -74,14 +74,36 @@ def transfer_dir(tmp_path_factory):
     return tmp_path_factory.mktemp('transfer')
 
 
+def perturb_batchnorm(model: torch.nn.Module, seed: int = 0) -> int:
+    """Give every BN layer of ``model`` weights, biases, running statistics
+    and a batch count that no freshly built network has (weights in
+    [0.5, 1.5], biases and means ~ N(0, 0.1²), variances in [0.5, 2]), so a
+    loader that dropped any BN tensor would be caught. Returns the number
+    of BN layers changed."""
+    gen = torch.Generator().manual_seed(seed)
+    layers = [m for m in model.modules()
+              if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    with torch.no_grad():
+        for bn in layers:
+            n = bn.num_features
+            bn.weight.copy_(0.5 + torch.rand(n, generator=gen))
+            bn.bias.copy_(0.1 * torch.randn(n, generator=gen))
+            bn.running_mean.copy_(0.1 * torch.randn(n, generator=gen))
+            bn.running_var.copy_(0.5 + 1.5 * torch.rand(n, generator=gen))
+            bn.num_batches_tracked.fill_(1234)
+    return len(layers)
+
+
 @pytest.fixture(scope='session')
 def r50_checkpoint(transfer_dir):
     """A MixupClassifier with mmpretrain's ResNet-50 (the config users
     pretrain with), randomly initialised (seeded, without touching the
-    global RNG), as an mmengine checkpoint."""
+    global RNG), all 53 BN layers perturbed (:func:`perturb_batchnorm`), as
+    an mmengine checkpoint."""
     with torch.random.fork_rng():
         torch.manual_seed(0)
         model = build_classifier('configs/_base_/models/resnet50.py')
+    assert perturb_batchnorm(model.backbone) == 53
     return save_mmengine_checkpoint(model, str(transfer_dir / 'cls_r50.pth'))
 
 

@@ -66,6 +66,44 @@ def test_config_loads_the_export(path, r50_backbone):
     assert not torch.equal(random_init.conv1.weight, export['conv1.weight'])
 
 
+BN_SUFFIXES = ('weight', 'bias', 'running_mean', 'running_var',
+               'num_batches_tracked')
+
+
+def _bn_keys(module):
+    return [f'{name}.{t}' for name, m in module.named_modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+            for t in BN_SUFFIXES]
+
+
+@pytest.mark.parametrize('name', ['faster-rcnn_r50-c4_24k_voc0712.py',
+                                  'mask-rcnn_r50-c4_2x_coco.py'])
+def test_perturbed_bn_arrives_in_backbone_and_res5(name, r50_backbone):
+    """The export's BN tensors differ from any fresh ResNet's (the fixture
+    perturbs them); every one of them, weights, biases, running statistics
+    and counts, must arrive in the detector: res2-4 in the backbone, res5 in
+    the RoI head."""
+    from mmdet.models.backbones import ResNet
+    export = torch.load(r50_backbone, weights_only=True)['state_dict']
+    fresh = ResNet(depth=50).state_dict()
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS, name))
+    set_pretrained(cfg, r50_backbone)
+    model = _build(cfg.model)
+    model.init_weights()
+    parts = dict(backbone=model.backbone, res5=model.roi_head.shared_head)
+    counts = {}
+    for part, module in parts.items():
+        own = module.state_dict()
+        keys = [k for k in _bn_keys(module) if k in export]
+        counts[part] = len(keys) // len(BN_SUFFIXES)
+        for k in keys:
+            assert not torch.equal(export[k], fresh[k]), k  # perturbed
+            assert torch.equal(own[k], export[k]), f'{part}: {k}'
+    # ResNet-50: 1 stem + 3·(3+4+6) + 3 downsample BNs in res2-4, 3·3 + 1 in
+    # res5
+    assert counts == dict(backbone=43, res5=10)
+
+
 def test_hook_catches_a_backbone_that_was_not_loaded(r50_backbone, tmp_path):
     cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
                                    'faster-rcnn_r50-c4_24k_voc0712.py'))
@@ -145,10 +183,7 @@ def test_transfer_script_checks_arguments():
 
 def _moved(module, backbone) -> bool:
     """Whether the optimizer stepped every conv kernel of ``module`` away
-    from its exported value (nothing frozen, the stem included). In a random
-    mmpretrain ResNet the residual BN scales start at zero, so inside the
-    residual branches it is weight decay, not the gradient, that moves them.
-    """
+    from its exported value (nothing frozen, the stem included)."""
     export = torch.load(backbone, weights_only=True)['state_dict']
     kernels = [(k, p) for k, p in module.named_parameters() if p.dim() == 4]
     return bool(kernels) and all(
