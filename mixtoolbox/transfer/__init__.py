@@ -1,5 +1,7 @@
-"""Transfer of mixtoolbox backbones to mmdet detectors (seed 001 §4.3,
-seed 003 Table 6): checkpoint export, config wiring and data converters.
+"""Transfer of mixtoolbox backbones to mmdet detectors (MultiMix,
+Venkataramanan et al., NeurIPS 2023, §4.3; SAMix, Li et al.,
+arXiv:2111.15454, Table 6): checkpoint export, config wiring, the total
+batch on any number of processes, precise BN and data converters.
 
 Imports mmdet lazily, so mixtoolbox itself does not need it installed.
 """

@@ -23,6 +23,10 @@ from mmengine.hooks import Hook
 
 from .export import load_state_dict
 
+# Layers of a detector part that are not in a pretrained backbone and start
+# fresh: the extra norm after res5 (keys ``norm.*``).
+FRESH_PREFIXES = {'ResLayerExtraNorm': ('norm.', )}
+
 
 def _pretrained_targets(model_cfg) -> Dict[str, dict]:
     """Config path -> module config of every part that must load the
@@ -50,6 +54,8 @@ def _build(part_cfg) -> torch.nn.Module:
     from mmdet.registry import MODELS
     from mmdet.utils import register_all_modules
     from mmengine.registry import DefaultScope
+    # registers ResLayerExtraNorm in mmdet's MODELS
+    import mmpretrain.models.utils.res_layer_extra_norm  # noqa: F401
     register_all_modules(init_default_scope=False)
     cfg = copy.deepcopy(dict(part_cfg))
     cfg.pop('init_cfg', None)
@@ -67,7 +73,7 @@ def set_pretrained(cfg, checkpoint: str) -> List[str]:
     sd = load_state_dict(checkpoint)
     parts = _pretrained_targets(cfg.model)
     for path, part in parts.items():
-        want = _build(part).state_dict()
+        want = _pretrained_state(_build(part))
         missing = sorted(k for k in want if k not in sd)
         wrong = sorted(f'{k} {tuple(sd[k].shape)}!={tuple(v.shape)}'
                        for k, v in want.items()
@@ -80,6 +86,15 @@ def set_pretrained(cfg, checkpoint: str) -> List[str]:
                 f'{len(wrong)} of another shape {wrong[:3]}')
         part['init_cfg']['checkpoint'] = checkpoint
     return list(parts)
+
+
+def _pretrained_state(module) -> dict:
+    """``module.state_dict()`` without the layers that are not part of the
+    pretrained network (the extra norm of mmpretrain's
+    ``ResLayerExtraNorm``, which starts fresh as in MoCo's head)."""
+    fresh = FRESH_PREFIXES.get(type(module).__name__, ())
+    return {k: v for k, v in module.state_dict().items()
+            if not k.startswith(tuple(fresh))}
 
 
 def _module(model, path: str) -> torch.nn.Module:
@@ -109,7 +124,7 @@ class PretrainedCheckHook(Hook):
         model = getattr(model, 'module', model)  # DDP wrapper
         sd = load_state_dict(self.checkpoint)
         for path in self.parts:
-            own = _module(model, path).state_dict()
+            own = _pretrained_state(_module(model, path))
             differ = [k for k, v in own.items()
                       if k not in sd or not torch.equal(v.detach().cpu(),
                                                         sd[k])]

@@ -1,7 +1,8 @@
 """Turn a mixtoolbox / mmpretrain checkpoint into an mmdet ResNet checkpoint.
 
-The detection transfer protocols of the seeds (seed 001 §4.3 / Table 4,
-seed 003 §4.2 / Table 6 / App. A.1.3) fine-tune a detector from a pretrained
+The detection transfer protocols of MultiMix (Venkataramanan et al.,
+NeurIPS 2023, §4.3 / Table 4) and SAMix (Li et al., arXiv:2111.15454,
+§4.2 / Table 6 / App. A.1.3) fine-tune a detector from a pretrained
 ResNet-50. mmpretrain's ``ResNet`` and mmdet's ``ResNet`` name their weights
 identically (``conv1``, ``bn1``, ``layer{1..4}.{block}.{conv,bn}{1..3}``,
 ``downsample.{0,1}``), so exporting is selecting the encoder's keys and

@@ -105,7 +105,8 @@ def test_trainer_plan(tool, capsys):
         trainer.main([cfg, '--plan', '3'])
     assert stop.value.code == 2
     assert 'does not divide' in capsys.readouterr().err
-    smoke = osp.join(MMDET_CONFIGS, 'smoke', 'faster-rcnn_r50-c4_deepforest.py')
+    smoke = osp.join(MMDET_CONFIGS, 'smoke',
+                     'faster-rcnn_r50-c4_deepforest.py')
     assert trainer.main([smoke, '--plan', '1'])['policy'] == 'none'
 
 

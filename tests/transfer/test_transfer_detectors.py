@@ -18,6 +18,8 @@ from mixtoolbox.transfer import PretrainedCheckHook, set_pretrained
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MMDET_CONFIGS = osp.join(REPO, 'configs', 'benchmarks', 'mmdet')
 CONFIGS = sorted(glob.glob(osp.join(MMDET_CONFIGS, '*.py')))
+BN_SUFFIXES = ('weight', 'bias', 'running_mean', 'running_var',
+               'num_batches_tracked')
 
 
 def _build(model_cfg):
@@ -31,9 +33,9 @@ def _build(model_cfg):
 def test_all_five_protocols_present():
     names = {osp.basename(c) for c in CONFIGS}
     assert names == {'faster-rcnn_r50-c4_24k_voc0712.py',
-                     'faster-rcnn_r50-fpn_1x_coco.py',
+                     'faster-rcnn_r50-fpn_supervised-1x_coco.py',
                      'mask-rcnn_r50-c4_2x_coco.py',
-                     'mask-rcnn_r50-fpn_1x_coco.py',
+                     'mask-rcnn_r50-fpn_ssl-ms-1x_coco.py',
                      'ssd300_r50_voc0712.py'}
 
 
@@ -44,7 +46,11 @@ def test_config_loads_the_export(path, r50_backbone):
     assert cfg.model.data_preprocessor.mean == [123.675, 116.28, 103.53]
     assert cfg.model.data_preprocessor.bgr_to_rgb
     assert cfg.model.backbone.style == 'pytorch'
-    assert cfg.model.backbone.norm_cfg.type == 'SyncBN'
+    supervised = 'supervised' in path
+    # the supervised recipe freezes BN statistics, so the type is moot
+    assert cfg.model.backbone.norm_cfg.type == ('BN' if supervised
+                                                else 'SyncBN')
+    assert cfg.model.backbone.norm_eval == supervised
     parts = set_pretrained(cfg, r50_backbone)
     is_c4 = '-c4_' in path
     assert parts == ['model.backbone'] + (
@@ -54,8 +60,19 @@ def test_config_loads_the_export(path, r50_backbone):
     model.init_weights()
     loaded = model.backbone.state_dict()
     if is_c4:  # res5 lives in the RoI head
+        head = model.roi_head.shared_head
         assert cfg.model.roi_head.shared_head.style == 'pytorch'
-        loaded.update(model.roi_head.shared_head.state_dict())
+        # MoCo's extra BN after res5 is not in the export: it starts fresh
+        assert type(head).__name__ == 'ResLayerExtraNorm'
+        fresh = {k: v for k, v in head.state_dict().items()
+                 if k.startswith('norm.')}
+        assert set(fresh) == {f'norm.{t}' for t in BN_SUFFIXES}
+        assert fresh['norm.weight'].eq(1).all() and \
+            fresh['norm.running_var'].eq(1).all()
+        assert fresh['norm.bias'].eq(0).all() and \
+            fresh['norm.running_mean'].eq(0).all()
+        loaded.update({k: v for k, v in head.state_dict().items()
+                       if k not in fresh})
         assert 'layer4.2.conv3.weight' in loaded
     for k, v in loaded.items():
         assert torch.equal(v, export[k]), k
@@ -64,10 +81,6 @@ def test_config_loads_the_export(path, r50_backbone):
     random_init = _build(fresh)
     random_init.init_weights()
     assert not torch.equal(random_init.conv1.weight, export['conv1.weight'])
-
-
-BN_SUFFIXES = ('weight', 'bias', 'running_mean', 'running_var',
-               'num_batches_tracked')
 
 
 def _bn_keys(module):
@@ -104,6 +117,35 @@ def test_perturbed_bn_arrives_in_backbone_and_res5(name, r50_backbone):
     assert counts == dict(backbone=43, res5=10)
 
 
+def test_fpn_recipes():
+    """Supervised: BN frozen, stem + res2 frozen (mmdet's). Self-supervised
+    (mmselfsup's): every stage trains, SyncBN in backbone, neck and heads,
+    short side a choice of 640..800."""
+    sup = Config.fromfile(osp.join(
+        MMDET_CONFIGS, 'faster-rcnn_r50-fpn_supervised-1x_coco.py'))
+    assert (sup.model.backbone.frozen_stages, sup.model.backbone.norm_eval) \
+        == (1, True)
+    ssl = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                   'mask-rcnn_r50-fpn_ssl-ms-1x_coco.py'))
+    m = ssl.model
+    assert (m.backbone.frozen_stages, m.backbone.norm_eval) == (-1, False)
+    for part in (m.backbone, m.neck, m.roi_head.bbox_head,
+                 m.roi_head.mask_head):
+        assert part.norm_cfg.type == 'SyncBN'
+    resize = ssl.train_dataloader.dataset.pipeline[2]
+    assert resize.type == 'RandomChoiceResize'
+    assert [s[1] for s in resize.scales] == list(range(640, 801, 32))
+    model = _build(m)  # builds with the normed heads
+    assert sum(isinstance(x, torch.nn.SyncBatchNorm)
+               for x in model.neck.modules()) == 8
+    moco = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                    'mask-rcnn_r50-c4_2x_coco.py'))
+    assert moco.param_scheduler[0].end == 1000  # detectron2's warm-up
+    resize = moco.train_dataloader.dataset.pipeline[2]
+    assert [s[1] for s in resize.scales] == list(range(640, 801, 32))
+    assert moco.custom_hooks == [dict(type='PreciseBNHook', num_iters=200)]
+
+
 def test_hook_catches_a_backbone_that_was_not_loaded(r50_backbone, tmp_path):
     cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
                                    'faster-rcnn_r50-c4_24k_voc0712.py'))
@@ -123,8 +165,8 @@ def test_hook_catches_a_backbone_that_was_not_loaded(r50_backbone, tmp_path):
 
 
 def test_refuses_config_without_init_cfg(r50_backbone):
-    cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
-                                   'faster-rcnn_r50-fpn_1x_coco.py'))
+    cfg = Config.fromfile(osp.join(
+        MMDET_CONFIGS, 'faster-rcnn_r50-fpn_supervised-1x_coco.py'))
     cfg.model.backbone.init_cfg = None
     with pytest.raises(ValueError, match='model.backbone.init_cfg must be'):
         set_pretrained(cfg, r50_backbone)
@@ -151,7 +193,7 @@ def test_refuses_another_architecture(tmp_path, build_cls, save_ckpt):
 
 def test_trainer_bad_input(tool, r50_backbone, tmp_path, monkeypatch):
     trainer = tool('benchmarks/mmdet_train.py')
-    cfg = osp.join(MMDET_CONFIGS, 'faster-rcnn_r50-fpn_1x_coco.py')
+    cfg = osp.join(MMDET_CONFIGS, 'faster-rcnn_r50-fpn_supervised-1x_coco.py')
     with pytest.raises(FileNotFoundError, match='no such file'):
         trainer.build_config(trainer.parse_args(
             [cfg, '--backbone', str(tmp_path / 'missing.pth')]))

@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 r"""Export the ResNet backbone of a mixtoolbox / mmpretrain checkpoint for
-mmdet (the detection transfer of seed 001 §4.3 and seed 003 Table 6).
+mmdet (the detection transfer of MultiMix, NeurIPS 2023, §4.3, and SAMix,
+arXiv:2111.15454, Table 6).
 
 Examples:
     # MixupClassifier (or any ImageClassifier): keys backbone.*

@@ -1,8 +1,8 @@
-# Smoke run of the seed 003 VOC protocol config on real data that fits a CPU:
-# the two 400x400 deepforest aerial images (98 trees) at 256 px, few RoIs,
+# Smoke run of the SAMix / MoCo VOC protocol config on real data that fits a
+# CPU: the two 400x400 deepforest aerial images (98 trees) at 256 px, few RoIs,
 # 2 iterations, then the protocol's VOC evaluator (at IoU 0.5 and 0.75 only:
-# each threshold forks worker processes) on the same images; every detection
-# is kept (score_thr 0) so the evaluator always has predictions to score. It
+# each threshold forks worker processes) on the same images; every detection is
+# kept (score_thr 0) so the evaluator always has predictions to score. It
 # checks the wiring (export -> init -> fine-tune -> evaluate), not accuracy.
 #   python -m mixtoolbox.transfer.smoke_data     # fetch + convert once
 #   python tools/benchmarks/mmdet_train.py <this file> --backbone B.pth
@@ -69,5 +69,7 @@ default_hooks = dict(
 # a wiring check, not the protocol: train the configured batch as it is
 # (no gradient accumulation to the protocol's 16; a warning says so)
 batch_policy = 'none'
+# precise BN as in the protocol, over 2 batches
+custom_hooks = [dict(type='PreciseBNHook', num_iters=2)]
 # fixed seed: the same crops, samples and head init on every run
 randomness = dict(seed=0)

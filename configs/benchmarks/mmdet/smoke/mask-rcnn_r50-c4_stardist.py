@@ -1,9 +1,9 @@
-# Smoke run of the seed 003 COCO Mask R-CNN protocol config on real data that
-# fits a CPU: stardist's 512x512 fluorescence image (125 nuclei, RLE masks),
-# trained on 256 px crops at native scale (nuclei of 15-25 px still match
-# the smallest, 32 px, C4 anchors), tested resized to 256 px; few RoIs,
-# 2 iterations, then COCO box and mask AP on the same image. Every detection
-# is kept (score_thr 0) so the evaluator always has predictions to score. It
+# Smoke run of the SAMix / MoCo COCO Mask R-CNN protocol config on real data
+# that fits a CPU: stardist's 512x512 fluorescence image (125 nuclei, RLE
+# masks), trained on 256 px crops at native scale (nuclei of 15-25 px still
+# match the smallest, 32 px, C4 anchors), tested resized to 256 px; few RoIs, 2
+# iterations, then COCO box and mask AP on the same image. Every detection is
+# kept (score_thr 0) so the evaluator always has predictions to score. It
 # checks the wiring (export -> init -> fine-tune -> evaluate), not accuracy.
 #   python -m mixtoolbox.transfer.smoke_data     # fetch + convert once
 #   python tools/benchmarks/mmdet_train.py <this file> --backbone B.pth
@@ -66,7 +66,7 @@ test_evaluator = dict(
 # final weights once
 val_dataloader = val_cfg = val_evaluator = None
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=2)
-# the protocol's base lr from the first step: its 500-iteration warm-up
+# the protocol's base lr from the first step: its 1,000-iteration warm-up
 # would leave 2 steps too small to move float32 weights
 param_scheduler = []
 default_hooks = dict(
@@ -76,5 +76,7 @@ log_processor = dict(by_epoch=False)
 # a wiring check, not the protocol: train the configured batch as it is
 # (no gradient accumulation to the protocol's 16; a warning says so)
 batch_policy = 'none'
+# precise BN as in the protocol, over 2 batches
+custom_hooks = [dict(type='PreciseBNHook', num_iters=2)]
 # fixed seed: the same crops, samples and head init on every run
 randomness = dict(seed=0)
