@@ -75,21 +75,20 @@ def transfer_dir(tmp_path_factory):
 
 
 def perturb_batchnorm(model: torch.nn.Module, seed: int = 0) -> int:
-    """Give every BN layer of ``model`` weights, biases, running statistics
-    and a batch count that no freshly built network has (weights in
-    [0.5, 1.5], biases and means ~ N(0, 0.1²), variances in [0.5, 2]), so a
-    loader that dropped any BN tensor would be caught. Returns the number
-    of BN layers changed."""
+    """Move every BN weight, bias, running mean and variance of ``model``
+    off the values a freshly built network has (by 1 % noise: small enough
+    that the smoke fine-tunings behave as with the unperturbed network) and
+    set every batch count to 1234, so a loader that dropped any BN tensor
+    would be caught. Returns the number of BN layers changed."""
     gen = torch.Generator().manual_seed(seed)
     layers = [m for m in model.modules()
               if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     with torch.no_grad():
         for bn in layers:
             n = bn.num_features
-            bn.weight.copy_(0.5 + torch.rand(n, generator=gen))
-            bn.bias.copy_(0.1 * torch.randn(n, generator=gen))
-            bn.running_mean.copy_(0.1 * torch.randn(n, generator=gen))
-            bn.running_var.copy_(0.5 + 1.5 * torch.rand(n, generator=gen))
+            for t in (bn.weight, bn.bias, bn.running_mean):
+                t.add_(0.01 * torch.randn(n, generator=gen))
+            bn.running_var.mul_(1 + 0.01 * torch.rand(n, generator=gen))
             bn.num_batches_tracked.fill_(1234)
     return len(layers)
 
