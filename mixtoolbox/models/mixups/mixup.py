@@ -1,4 +1,6 @@
 """Mixup: Zhang et al., "mixup: Beyond Empirical Risk Minimization", ICLR 2018."""
+from typing import List, Sequence
+
 import torch
 from torch import Tensor
 
@@ -36,6 +38,13 @@ class Mixup(BaseMixup):
     def sample_params(self, inputs: Tensor) -> dict:
         return dict(lam=self.sample_beta(self.alpha),
                     index=self.sample_index(inputs))
+
+    def interp_params(self, inputs: Tensor,
+                      lams: Sequence[float]) -> List[dict]:
+        """Multi-mix of input mixup (Shen et al. 2024, §III-A1, eq. 6): one
+        partner π for all K ratios."""
+        index = self.sample_index(inputs)
+        return [dict(lam=lam, index=index) for lam in lams]
 
     def mix(self, inputs: Tensor, scores: Tensor, lam: float,
             index: Tensor) -> MixedBatch:
