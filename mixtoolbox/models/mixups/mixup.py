@@ -14,14 +14,15 @@ class Mixup(BaseMixup):
     """Input mixup.
 
     With λ ~ Beta(α, α) and a random partner permutation π (Zhang et al.,
-    eq. 1 of the paper; eq. (1) of seed 001 §3.1):
+    eq. 1 of the paper):
 
         x̃_i = λ x_i + (1 − λ) x_π(i),     ỹ_i = λ y_i + (1 − λ) y_π(i).
 
     Args:
-        alpha (float): Beta concentration α > 0. Defaults to 1.0, the value
-            of the CIFAR baselines in seeds 001 (App. A.1) and 003 (A.1.2);
-            ImageNet recipes commonly use 0.2.
+        alpha (float): Beta concentration α > 0. Defaults to 1.0, the
+            paper's CIFAR value and the CIFAR-100 baseline setting of SAMix
+            (Li et al., arXiv:2111.15454, App. A.1.2); ImageNet recipes
+            commonly use 0.2.
 
     Example:
         >>> import torch
