@@ -6,8 +6,15 @@ default scope is ``mixtoolbox`` (what :func:`register_all_modules` sets) and as
 ``ImageClassifier(train_cfg=dict(augments=[dict(type='mixtoolbox.FMix')]))``.
 Lookups that miss here fall back to mmpretrain's registries, then mmengine's,
 so every mmpretrain backbone, neck, head, dataset and transform stays usable.
+
+Models of the toolbox build their parts in this scope whatever the caller's
+default scope (:class:`BuildsInOwnScope`), so an mmpretrain config can name
+``type='mixtoolbox.MixupClassifier'`` with unprefixed parts inside.
 """
-from mmengine.registry import Registry
+import functools
+from contextlib import contextmanager
+
+from mmengine.registry import DefaultScope, Registry
 from mmpretrain.registry import BATCH_AUGMENTS as MMPRE_BATCH_AUGMENTS
 from mmpretrain.registry import DATA_SAMPLERS as MMPRE_DATA_SAMPLERS
 from mmpretrain.registry import DATASETS as MMPRE_DATASETS
@@ -34,6 +41,40 @@ from mmpretrain.registry import WEIGHT_INITIALIZERS as \
     MMPRE_WEIGHT_INITIALIZERS
 
 SCOPE = 'mixtoolbox'
+
+
+@contextmanager
+def own_scope():
+    """Within the block the default scope is ``mixtoolbox`` (restored after),
+    so unprefixed names resolve in these registries, then mmpretrain's."""
+    current = DefaultScope.get_current_instance()
+    if current is not None and current.scope_name == SCOPE:
+        yield
+        return
+    with DefaultScope.overwrite_default_scope(SCOPE):
+        yield
+
+
+class BuildsInOwnScope:
+    """Mixin: the ``__init__`` of the class and of every subclass runs in
+    :func:`own_scope`. A model built from another scope (mmpretrain's
+    ``tools/train.py`` with ``custom_imports``, ``type='mixtoolbox.X'``)
+    then resolves the unprefixed types in its own config — mixups, mixers,
+    losses, modifiers, backbones — here first, then in mmpretrain."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get('__init__')
+        if init is None or getattr(init, '_own_scope', False):
+            return
+
+        @functools.wraps(init)
+        def scoped_init(self, *args, **kw):
+            with own_scope():
+                init(self, *args, **kw)
+
+        scoped_init._own_scope = True
+        cls.__init__ = scoped_init
 
 
 def _child(name, parent, *locations):

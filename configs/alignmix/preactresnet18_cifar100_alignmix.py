@@ -1,7 +1,10 @@
 # AlignMixup (Venkataramanan et al., CVPR 2022): lambda ~ Beta(2, 2); with
 # probability 0.5 aligned mixing of the last-stage feature maps (Sinkhorn,
 # eps = 0.1, at most 100 iterations), input mixup otherwise. Needs POT >= 0.9.6.
-# Protocol of seed 001 App. A.1 (AlignMixup's): SGD lr 0.1, x0.1 every 500 of 2000 epochs, m = 128.
+# Protocol of Venkataramanan, Kijak, Amsaleg, Avrithis, "Embedding Space Interpolation
+# Beyond Mini-Batch, Beyond Pairs and Beyond Examples" (MultiMix), NeurIPS 2023,
+# App. A.1 (AlignMixup's, Venkataramanan et al., CVPR 2022): SGD lr 0.1, x0.1
+# every 500 of 2000 epochs, batch 128.
 _base_ = [
     '../_base_/models/preactresnet18_cifar.py',
     '../_base_/datasets/cifar100.py',

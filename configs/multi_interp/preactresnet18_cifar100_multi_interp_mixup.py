@@ -1,7 +1,8 @@
-# PreActResNet-18 on CIFAR-100: multi-mix (seed 002) around Mixup, α = 1,
+# PreActResNet-18 on CIFAR-100: multi-mix (Shen, Yu, Yang, Kwok, "Mixup
+# Augmentation with Multiple Interpolations", arXiv:2406.01417) around Mixup, α = 1,
 # K = 5 ordered interpolations per pair (§IV-I). Ablation over K (Fig. 6):
 #   --cfg-options model.mix_policy.0.k=3
-# Protocol of seed 002 §IV-B1: SGD lr 0.2, ×0.1 at epochs 100 and 200,
+# Protocol of Shen et al. §IV-B1 (after Co-Mixup, Kim et al., ICLR 2021): SGD lr 0.2, ×0.1 at epochs 100 and 200,
 # 300 epochs, batch 100 (weight decay is not stated there; the base 1e-4).
 _base_ = [
     '../_base_/models/preactresnet18_cifar.py',

@@ -1,7 +1,10 @@
-# MultiMix (seed 001 §3.2, eqs. 6-8): n = 1000 interpolations of the whole
+# MultiMix (Venkataramanan et al., NeurIPS 2023, §3.2, eqs. 6-8): n = 1000 interpolations of the whole
 # mini-batch at the embedding, alpha ~ U[0.5, 2] per vector, with probability
 # 0.5 per iteration, input mixup (alpha = 1) otherwise (App. A.1).
-# Protocol of seed 001 App. A.1 (AlignMixup's): SGD lr 0.1, x0.1 every 500 of 2000 epochs, m = 128.
+# Protocol of Venkataramanan, Kijak, Amsaleg, Avrithis, "Embedding Space Interpolation
+# Beyond Mini-Batch, Beyond Pairs and Beyond Examples" (MultiMix), NeurIPS 2023,
+# App. A.1 (AlignMixup's, Venkataramanan et al., CVPR 2022): SGD lr 0.1, x0.1
+# every 500 of 2000 epochs, batch 128.
 # Ablations (§4.4) from the command line, e.g.
 #   --cfg-options model.mix_policy.0.n=100 model.mix_policy.0.alpha=1.0
 #   --cfg-options model.mix_policy.0.layer=3      (mix after stage 3; 0 = input)

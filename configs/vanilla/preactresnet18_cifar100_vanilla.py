@@ -1,5 +1,7 @@
-# PreActResNet-18 on CIFAR-100: no mixing (the baseline of every seed table).
-# Protocol of seed 001 App. A.1: SGD lr 0.1, ×0.1 every 500 of 2000 epochs.
+# PreActResNet-18 on CIFAR-100: no mixing (the baseline of every table).
+# Protocol of Venkataramanan, Kijak, Amsaleg, Avrithis, "Embedding Space Interpolation
+# Beyond Mini-Batch, Beyond Pairs and Beyond Examples" (MultiMix), NeurIPS 2023,
+# App. A.1: SGD lr 0.1, x0.1 every 500 of 2000 epochs, batch 128.
 _base_ = [
     '../_base_/models/preactresnet18_cifar.py',
     '../_base_/datasets/cifar100.py',

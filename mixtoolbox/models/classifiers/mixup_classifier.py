@@ -12,7 +12,7 @@ from mixtoolbox.models.heads.dense_head import (classify, dense_map,
                                                 linear_classifier)
 from mixtoolbox.models.mixups.base import BaseMixup
 from mixtoolbox.models.modifiers.base import BaseModifier
-from mixtoolbox.registry import MODELS
+from mixtoolbox.registry import MODELS, BuildsInOwnScope
 from mixtoolbox.structures import MixedBatch
 from .policy import MixPolicy
 
@@ -32,7 +32,7 @@ NO_MIX = _NoMix()
 
 
 @MODELS.register_module()
-class MixupClassifier(ImageClassifier):
+class MixupClassifier(ImageClassifier, BuildsInOwnScope):
     """Image classifier trained with a per-iteration mixing policy.
 
     The data flow of one training step (DESIGN.md §3): soft targets are made
@@ -59,6 +59,10 @@ class MixupClassifier(ImageClassifier):
         train_cfg (dict, optional): passed to ``ImageClassifier``; its
             ``augments`` still work (they mix in the data preprocessor, before
             this policy), but using both mixes twice, so that is refused.
+
+    Everything in the config is built in the ``mixtoolbox`` scope (then
+    mmpretrain's), also when the model is named
+    ``type='mixtoolbox.MixupClassifier'`` from mmpretrain's scope.
     """
 
     def __init__(self,

@@ -5,7 +5,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
-from mixtoolbox.registry import BATCH_AUGMENTS
+from mixtoolbox.registry import BATCH_AUGMENTS, own_scope
 
 
 def registered_mixups() -> List[str]:
@@ -15,18 +15,21 @@ def registered_mixups() -> List[str]:
 
 
 def build_mixup(cfg):
-    """Build one mixup from a config dict; an unknown type is a ValueError
-    that lists the registered ones."""
+    """Build one mixup from a config dict in the toolbox's scope (whatever
+    the caller's default scope): ``'MultiMix'``, ``'mixtoolbox.MultiMix'``
+    and ``'mmpretrain.Mixup'`` all resolve. A type found nowhere is a
+    ValueError that lists the registered ones."""
     if not isinstance(cfg, dict) or 'type' not in cfg:
         raise TypeError('a mixup config must be a dict with a `type` key, '
                         f'got {cfg!r}')
-    try:
+    with own_scope():
+        known = not isinstance(cfg['type'], str) or \
+            BATCH_AUGMENTS.get(cfg['type']) is not None
+        if not known:
+            raise ValueError(f'unknown mixup type {cfg["type"]!r}; '
+                             'registered mixups: '
+                             f'{", ".join(registered_mixups())}')
         return BATCH_AUGMENTS.build(cfg)
-    except KeyError as err:
-        if 'registry' not in str(err):
-            raise
-        raise ValueError(f'unknown mixup type {cfg["type"]!r}; registered '
-                         f'mixups: {", ".join(registered_mixups())}') from err
 
 
 class MixPolicy:

@@ -2,6 +2,7 @@
 Bengio, "Manifold Mixup: Better Representations by Interpolating Hidden
 States", ICML 2019."""
 import numbers
+from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -9,7 +10,7 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from mixtoolbox.models.mixups.base import check_positive
+from mixtoolbox.models.mixups.base import check_positive, concat_batches
 from .base import FeatureMixup, forward_mixed_at
 
 
@@ -39,6 +40,12 @@ class ManifoldMix(FeatureMixup):
     and the rest of the network runs on h̃. Layer k ≥ 1 is the output of
     stage k of the backbone (``res_layers[k - 1]``), tapped with a forward
     hook, so any backbone with ``res_layers`` works unchanged.
+
+    Multi-mix (Shen, Yu, Yang, Kwok, arXiv:2406.01417, 2024, §III-A1):
+    with ``MultiInterp(mixup=dict(type='ManifoldMix'))`` one layer s and one
+    partner serve K sorted ratios; the network runs once up to layer s on
+    the N clean samples and on from there on the K·N interpolations
+    ĥ_k = λ_k h^s(x) + (1 − λ_k) h^s(x') (:meth:`interp_forward_train`).
 
     Args:
         alpha (float): Beta concentration. Defaults to 2.0, the CIFAR value
@@ -74,14 +81,34 @@ class ManifoldMix(FeatureMixup):
                            device=inputs.device),
             index=index, params=dict(lam=lam, index=index, layer=layer))
 
-    def forward_train(self, model, inputs, scores, params=None):
-        if params is None:
-            params = self.sample_params(inputs)
+    def interp_params(self, inputs: Tensor,
+                      lams: Sequence[float]) -> List[dict]:
+        """K ratios at one sampled layer with one partner (§III-A1)."""
+        first = self.sample_params(inputs)
+        return [dict(first, lam=float(lam)) for lam in lams]
+
+    @staticmethod
+    def _forward_at(model, inputs, layer, make_batch):
         out = {}
 
         def mix_hidden(hidden):
-            out['batch'] = self.mix(hidden, scores, **params)
+            out['batch'] = make_batch(hidden)
             return out['batch'].inputs
 
-        logits = forward_mixed_at(model, inputs, params['layer'], mix_hidden)
+        logits = forward_mixed_at(model, inputs, layer, mix_hidden)
         return logits, out['batch']
+
+    def interp_forward_train(self, model, inputs, scores, parts):
+        """One forward to the layer, the rest of the network on K·N."""
+        layers = {p['layer'] for p in parts}
+        if len(layers) != 1:
+            raise ValueError('ManifoldMix: the K interpolations must share '
+                             f'one layer, got layers {sorted(layers)}')
+        return self._forward_at(model, inputs, layers.pop(), lambda h: (
+            concat_batches([self.mix(h, scores, **p) for p in parts])))
+
+    def forward_train(self, model, inputs, scores, params=None):
+        if params is None:
+            params = self.sample_params(inputs)
+        return self._forward_at(model, inputs, params['layer'],
+                                lambda h: self.mix(h, scores, **params))

@@ -7,12 +7,12 @@ from .gridmix import GridMix
 from .smoothmix import SmoothMix
 from .saliencymix import SaliencyMix
 from .zeta_mixup import ZetaMixup
-from .multi_interp import MultiInterp, interp_hook
+from .multi_interp import MultiInterp, interp_supported
 from .puzzlemix import PuzzleMix
 from .comixup import CoMixup
 from .rmix import RMix
 
 __all__ = ['BaseMixup', 'check_batch', 'check_positive', 'Mixup', 'CutMix',
            'ResizeMix', 'FMix', 'GridMix', 'SmoothMix', 'SaliencyMix',
-           'ZetaMixup', 'MultiInterp', 'interp_hook', 'PuzzleMix',
+           'ZetaMixup', 'MultiInterp', 'interp_supported', 'PuzzleMix',
            'CoMixup', 'RMix']

@@ -19,7 +19,7 @@ override it and use the classifier's building blocks (``extract_feat``,
 """
 import abc
 import numbers
-from typing import Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -53,6 +53,27 @@ def check_batch(inputs, scores, owner: str, spatial: bool = True) -> None:
                          f'{inputs.size(0)} (the batch size of `inputs`), got '
                          f'shape {tuple(scores.shape)}; turn labels into '
                          f'one-hot / soft targets first')
+
+
+def concat_batches(parts: List[MixedBatch]) -> MixedBatch:
+    """K mixed batches of N samples as one of K·N (block k = rows k·N …
+    (k+1)·N − 1); ``loss*`` extras are averaged over the K parts."""
+    n = parts[0].inputs.size(0)
+
+    def cat(name):
+        values = [getattr(p, name) for p in parts]
+        if any(v is None for v in values):
+            return None
+        if name == 'mask':
+            values = [v.expand(n, *v.shape[1:]) for v in values]
+        return torch.cat(values)
+
+    losses = {k: torch.stack([p.extras[k] for p in parts]).mean()
+              for k in parts[0].extras if k.startswith('loss')}
+    return MixedBatch(cat('inputs'), cat('target'), lam=cat('lam'),
+                      index=cat('index'), mask=cat('mask'),
+                      params=dict(parts=[p.params for p in parts]),
+                      extras=dict(num_interp=len(parts), **losses))
 
 
 class BaseMixup(abc.ABC):
@@ -136,6 +157,66 @@ class BaseMixup(abc.ABC):
     def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
         """Mixed-sample loss; the default is the head's soft-target loss."""
         return model.soft_loss(logits, batch.target)
+
+    # ---------------------------------------------- K interpolations (hook)
+    # Multi-mix (Shen, Yu, Yang, Kwok, "Mixup Augmentation with Multiple
+    # Interpolations", arXiv:2406.01417, 2024) mixes every pair at K sorted
+    # ratios λ_1 > … > λ_K with everything else shared. A method opts in by
+    # overriding :meth:`interp_params`; :class:`MultiInterp` refuses the
+    # others. :meth:`interp_forward_train` may be overridden as well when
+    # the K interpolations can share work (one saliency pass, one forward to
+    # the mixing layer).
+    def interp_params(self, inputs: Tensor,
+                      lams: Sequence[float]) -> List[dict]:
+        """Randomness of K interpolations of the same pairs.
+
+        Args:
+            inputs (Tensor): the batch.
+            lams (Sequence[float]): K ratios, sorted decreasing (share of
+                x_i), drawn by the caller from one Beta(α, α).
+
+        Returns:
+            list[dict]: K params dicts for :meth:`mix` / :meth:`forward_train`,
+            dict k using ``lams[k]`` and sharing all other randomness
+            (partner, box centre, noise, block size, layer) with the others.
+
+        Raises:
+            NotImplementedError: this method has no K-interpolation reading
+                (the default).
+        """
+        raise NotImplementedError(
+            f'{self.name} does not support K interpolations (multi-mix)')
+
+    @classmethod
+    def supports_interp(cls) -> bool:
+        """Whether the class overrides :meth:`interp_params`."""
+        return cls.interp_params is not BaseMixup.interp_params
+
+    def interp_mix(self, inputs: Tensor, scores: Tensor,
+                   parts: Sequence[dict]) -> MixedBatch:
+        """The K mixed batches of ``parts`` as one batch of K·N."""
+        # a mixup that pastes in place would leak earlier interpolations
+        inplace = getattr(self, 'inplace', False)
+        return concat_batches([
+            self.mix(inputs.clone() if inplace else inputs, scores, **p)
+            for p in parts])
+
+    def interp_forward_train(self, model, inputs: Tensor, scores: Tensor,
+                             parts: Sequence[dict]
+                             ) -> Tuple[Tensor, MixedBatch]:
+        """Logits ``[K·N, C]`` and the K·N batch of the K interpolations.
+
+        The default runs one forward pass on the K·N mixed inputs for
+        model-free input-space mixups, else :meth:`forward_train` once per
+        interpolation.
+        """
+        if self.space == 'input' and self.model_free:
+            batch = self.interp_mix(inputs, scores, parts)
+            return model.head(model.extract_feat(batch.inputs)), batch
+        outs = [self.forward_train(model, inputs, scores, params=p)
+                for p in parts]
+        return (torch.cat([logits for logits, _ in outs]),
+                concat_batches([batch for _, batch in outs]))
 
     def __repr__(self) -> str:
         args = ', '.join(f'{k}={v!r}' for k, v in vars(self).items()

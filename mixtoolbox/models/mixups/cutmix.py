@@ -1,6 +1,7 @@
 """CutMix: Yun et al., "CutMix: Regularization Strategy to Train Strong
 Classifiers with Localizable Features", ICCV 2019."""
 import math
+from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -11,15 +12,21 @@ from mixtoolbox.structures import MixedBatch
 from .base import BaseMixup, check_positive
 
 
-def sample_box(lam: float, height: int, width: int, rng=np.random):
-    """CutMix box (Yun et al., §3.1): centre uniform over the image, sides
-    H·√(1−λ) and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
+def box_at(lam: float, cy: int, cx: int, height: int, width: int):
+    """The CutMix box of ratio ``lam`` centred at (cy, cx): sides H·√(1−λ)
+    and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
     cut = math.sqrt(1.0 - lam)
     cut_h, cut_w = int(height * cut), int(width * cut)
-    cy, cx = rng.randint(height), rng.randint(width)
     y1, y2 = np.clip([cy - cut_h // 2, cy + cut_h // 2], 0, height)
     x1, x2 = np.clip([cx - cut_w // 2, cx + cut_w // 2], 0, width)
     return int(y1), int(y2), int(x1), int(x2)
+
+
+def sample_box(lam: float, height: int, width: int, rng=np.random):
+    """CutMix box (Yun et al., §3.1): centre uniform over the image, sides
+    H·√(1−λ) and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
+    cy, cx = rng.randint(height), rng.randint(width)
+    return box_at(lam, cy, cx, height, width)
 
 
 def paste_box(inputs: Tensor, source: Tensor, box, inplace: bool) -> Tensor:
@@ -56,8 +63,10 @@ class CutMix(BaseMixup):
     with λ' = 1 − |B| / (HW) recomputed after clipping the box to the image.
 
     Args:
-        alpha (float): Beta concentration α > 0. Defaults to 1.0 (paper and
-            the CIFAR baselines of seeds 001/003).
+        alpha (float): Beta concentration α > 0. Defaults to 1.0, the
+            paper's (Yun et al., §4.1). The CIFAR-100 baseline setting of
+            SAMix (Li et al., arXiv:2111.15454, App. A.1.2) is 0.2, used by
+            ``configs/cutmix/preactresnet18_cifar100_cutmix.py``.
         inplace (bool): paste into the given tensor instead of a copy, as
             mmpretrain's and timm's CutMix do. Defaults to True; set False to
             keep the input batch intact.
@@ -81,6 +90,17 @@ class CutMix(BaseMixup):
         lam = self.sample_beta(self.alpha)
         return dict(box=sample_box(lam, h, w),
                     index=self.sample_index(inputs))
+
+    def interp_params(self, inputs: Tensor,
+                      lams: Sequence[float]) -> List[dict]:
+        """Multi-mix of CutMix (Shen et al. 2024, §III-A2): one centre,
+        uniform over the image, and one partner for the K boxes; box k has
+        sides √(1−λ_k)·(H, W), clipped as in CutMix."""
+        h, w = inputs.shape[-2:]
+        cy, cx = np.random.randint(h), np.random.randint(w)
+        index = self.sample_index(inputs)
+        return [dict(box=box_at(lam, cy, cx, h, w), index=index)
+                for lam in lams]
 
     def mix(self, inputs: Tensor, scores: Tensor, box,
             index: Tensor) -> MixedBatch:

@@ -1,4 +1,6 @@
 """Mixup: Zhang et al., "mixup: Beyond Empirical Risk Minimization", ICLR 2018."""
+from typing import List, Sequence
+
 import torch
 from torch import Tensor
 
@@ -12,14 +14,15 @@ class Mixup(BaseMixup):
     """Input mixup.
 
     With λ ~ Beta(α, α) and a random partner permutation π (Zhang et al.,
-    eq. 1 of the paper; eq. (1) of seed 001 §3.1):
+    eq. 1 of the paper):
 
         x̃_i = λ x_i + (1 − λ) x_π(i),     ỹ_i = λ y_i + (1 − λ) y_π(i).
 
     Args:
-        alpha (float): Beta concentration α > 0. Defaults to 1.0, the value
-            of the CIFAR baselines in seeds 001 (App. A.1) and 003 (A.1.2);
-            ImageNet recipes commonly use 0.2.
+        alpha (float): Beta concentration α > 0. Defaults to 1.0, the
+            paper's CIFAR value and the CIFAR-100 baseline setting of SAMix
+            (Li et al., arXiv:2111.15454, App. A.1.2); ImageNet recipes
+            commonly use 0.2.
 
     Example:
         >>> import torch
@@ -36,6 +39,13 @@ class Mixup(BaseMixup):
     def sample_params(self, inputs: Tensor) -> dict:
         return dict(lam=self.sample_beta(self.alpha),
                     index=self.sample_index(inputs))
+
+    def interp_params(self, inputs: Tensor,
+                      lams: Sequence[float]) -> List[dict]:
+        """Multi-mix of input mixup (Shen et al. 2024, §III-A1, eq. 6): one
+        partner π for all K ratios."""
+        index = self.sample_index(inputs)
+        return [dict(lam=lam, index=index) for lam in lams]
 
     def mix(self, inputs: Tensor, scores: Tensor, lam: float,
             index: Tensor) -> MixedBatch:

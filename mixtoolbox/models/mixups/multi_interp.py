@@ -1,74 +1,22 @@
-"""Multi-mix: Shen, Yu, Yang, Kwok, "Mixup Augmentation with Multiple
-Interpolations" (seed 002)."""
-import math
+"""Multi-mix: L. Shen, J. Yu, H. Yang, J. T. Kwok, "Mixup Augmentation with
+Multiple Interpolations", arXiv:2406.01417, 2024."""
 import numbers
-from typing import Callable, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
-import torch
 from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 from .base import BaseMixup, check_positive
-from .cutmix import CutMix
-from .mixup import Mixup
 
 
-def _mixup_params(mixup: Mixup, inputs: Tensor, lams) -> List[dict]:
-    index = mixup.sample_index(inputs)
-    return [dict(lam=lam, index=index) for lam in lams]
-
-
-def _cutmix_params(mixup: CutMix, inputs: Tensor, lams) -> List[dict]:
-    # Seed 002 §III-A2: one centre, uniform over the image, for all K boxes;
-    # sides and clipping as in CutMix (sample_box).
-    h, w = inputs.shape[-2:]
-    cy, cx = np.random.randint(h), np.random.randint(w)
-    index = mixup.sample_index(inputs)
-    parts = []
-    for lam in lams:
-        cut = math.sqrt(1.0 - lam)
-        half_h, half_w = int(h * cut) // 2, int(w * cut) // 2
-        y1, y2 = np.clip([cy - half_h, cy + half_h], 0, h)
-        x1, x2 = np.clip([cx - half_w, cx + half_w], 0, w)
-        parts.append(dict(box=(int(y1), int(y2), int(x1), int(x2)),
-                          index=index))
-    return parts
-
-
-# Mixups defined outside this family get their λ → params hook here; every
-# other mixup provides ``interp_params(inputs, lams)`` as a method.
-_HOOKS = {Mixup: _mixup_params, CutMix: _cutmix_params}
-
-
-def interp_hook(mixup: BaseMixup) -> Optional[Callable]:
-    """``f(inputs, lams) -> [params_1, ..., params_K]`` for ``mixup``, or
-    None when it has no scalar λ to replace."""
-    method = getattr(mixup, 'interp_params', None)
-    if method is not None:
-        return method
-    fn = _HOOKS.get(type(mixup))
-    return None if fn is None else (lambda x, lams: fn(mixup, x, lams))
-
-
-def _concat(parts: List[MixedBatch]) -> MixedBatch:
-    n = parts[0].inputs.size(0)
-
-    def cat(name):
-        values = [getattr(p, name) for p in parts]
-        if any(v is None for v in values):
-            return None
-        if name == 'mask':
-            values = [v.expand(n, *v.shape[1:]) for v in values]
-        return torch.cat(values)
-
-    losses = {k: torch.stack([p.extras[k] for p in parts]).mean()
-              for k in parts[0].extras if k.startswith('loss')}
-    return MixedBatch(cat('inputs'), cat('target'), lam=cat('lam'),
-                      index=cat('index'), mask=cat('mask'),
-                      params=dict(parts=[p.params for p in parts]),
-                      extras=dict(num_interp=len(parts), **losses))
+def interp_supported() -> List[str]:
+    """Registered mixups that declare K-interpolation support (override
+    :meth:`BaseMixup.interp_params`)."""
+    return sorted(name for name, cls in BATCH_AUGMENTS.module_dict.items()
+                  if isinstance(cls, type) and issubclass(cls, BaseMixup)
+                  and cls.supports_interp())
 
 
 @BATCH_AUGMENTS.register_module()
@@ -125,11 +73,13 @@ class MultiInterp(BaseMixup):
                              f'got {k!r}')
         self.mixup = mixup if isinstance(mixup, BaseMixup) \
             else build_mixup(mixup)
-        if interp_hook(self.mixup) is None:
+        supports = getattr(self.mixup, 'supports_interp', None)
+        if supports is None or not supports():
+            name = getattr(self.mixup, 'name', type(self.mixup).__name__)
             raise ValueError(
-                f'MultiInterp: `mixup` {self.mixup.name} has no scalar λ to '
-                'interpolate; supported: Mixup, CutMix, FMix, SaliencyMix '
-                'and mixups with an `interp_params(inputs, lams)` method')
+                f'MultiInterp: `mixup` {name} has no K-interpolation reading '
+                '(no per-pair scalar λ to replace by K sorted ones); '
+                f'supported: {", ".join(interp_supported())}')
         if alpha is None:
             alpha = getattr(self.mixup, 'alpha', None)
             if alpha is None:
@@ -145,15 +95,12 @@ class MultiInterp(BaseMixup):
                       reverse=True)
 
     def sample_params(self, inputs: Tensor) -> dict:
-        return dict(parts=interp_hook(self.mixup)(inputs, self.sample_lams()))
+        return dict(parts=self.mixup.interp_params(inputs,
+                                                   self.sample_lams()))
 
     def mix(self, inputs: Tensor, scores: Tensor,
             parts: Sequence[dict]) -> MixedBatch:
-        # A mixup that pastes in place would leak earlier interpolations.
-        inplace = getattr(self.mixup, 'inplace', False)
-        return _concat([
-            self.mixup.mix(inputs.clone() if inplace else inputs, scores, **p)
-            for p in parts])
+        return self.mixup.interp_mix(inputs, scores, parts)
 
     def __call__(self, inputs: Tensor, scores: Tensor):
         raise TypeError('MultiInterp returns K·N samples for N data samples '
@@ -165,13 +112,8 @@ class MultiInterp(BaseMixup):
                       params: Optional[dict] = None):
         if params is None:
             params = self.sample_params(inputs)
-        if self.mixup.space == 'input' and self.mixup.model_free:
-            batch = self.mix(inputs, scores, **params)
-            return model.head(model.extract_feat(batch.inputs)), batch
-        outs = [self.mixup.forward_train(model, inputs, scores, params=p)
-                for p in params['parts']]
-        return (torch.cat([logits for logits, _ in outs]),
-                _concat([batch for _, batch in outs]))
+        return self.mixup.interp_forward_train(model, inputs, scores,
+                                               params['parts'])
 
     def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
         return self.mixup.loss(model, logits, batch)

@@ -2,6 +2,7 @@
 Statistics for Optimal Mixup", ICML 2020."""
 import math
 import numbers
+from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -10,7 +11,7 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive
+from .base import BaseMixup, check_positive, concat_batches
 from .graphcut import solve_convex_grid
 from .saliency_utils import (bce_softmax_loss, move_blocks, pixel_scale,
                              pool_saliency, saliency_pass,
@@ -122,9 +123,12 @@ class PuzzleMix(BaseMixup):
                     block_num=int(np.random.choice(self.block_nums)))
 
     # ------------------------------------------------------------- energy
-    def energy_terms(self, inputs, saliency, lam, index, block_num, scale):
-        """Unary ``[N, b, b, n_labels]`` (label t ↔ m = t/d) and pairwise
-        weights ``[N, b-1, b]``, ``[N, b, b-1]`` of the objective above."""
+    def energy_base(self, inputs, saliency, index, block_num, scale):
+        """The λ-free part of the objective: per-block costs of keeping x_i
+        (label m = 0 ↔ partner shown … see :meth:`energy_terms`) as
+        ``keep``/``hide`` ``[N, b, b, 1]`` float64 and the pairwise weights
+        ``[N, b-1, b]``, ``[N, b, b-1]``; shared by the K priors of
+        multi-mix."""
         n, _, h, w = inputs.shape
         bs = h // block_num
         if h != w or h % block_num or bs % min(self.neigh_size, bs):
@@ -132,7 +136,6 @@ class PuzzleMix(BaseMixup):
                 f'PuzzleMix: inputs must be square with a side divisible by '
                 f'block_num={block_num} and blocks divisible by neigh_size='
                 f'{self.neigh_size}, got {h}x{w}')
-        d = self.n_labels - 1
         own = pool_saliency(saliency, bs)
         par = own[index]
         ns = min(self.neigh_size, bs)
@@ -162,41 +165,67 @@ class PuzzleMix(BaseMixup):
                 add[lab][second] += g * (tab[0, lab] + tab[1, lab]) / 2
             weights.append(beta + g * (tab[1, 0] + tab[0, 1] - tab[1, 1]
                                        - tab[0, 0]) / 2)
+        keep = (own + add[0]).double().cpu()[..., None]
+        hide = (par + add[1]).double().cpu()[..., None]
+        return (keep, hide, weights[0].double().cpu().numpy(),
+                weights[1].double().cpu().numpy())
+
+    def unary(self, keep, hide, lam: float, block_num: int) -> np.ndarray:
+        """``[N, b, b, n_labels]`` unary: saliency/data terms plus the
+        binomial mixing prior of ratio ``lam`` (label t ↔ m = t/d)."""
+        d = self.n_labels - 1
         m = torch.arange(d + 1, dtype=torch.float64) / d
         binom = torch.tensor([math.comb(d, i) for i in range(d + 1)],
                              dtype=torch.float64)
         prior = -torch.log(binom * lam ** (m * d) * (1 - lam) ** (d - m * d)
                            + 1e-8) * self.eta / block_num ** 2
-        keep = (own + add[0]).double().cpu()[..., None]
-        hide = (par + add[1]).double().cpu()[..., None]
-        unary = (1 - m) * keep + m * hide + prior
-        return (unary.numpy(), weights[0].double().cpu().numpy(),
-                weights[1].double().cpu().numpy())
+        return ((1 - m) * keep + m * hide + prior).numpy()
 
-    def solve(self, inputs, saliency, lam, index, block_num, scale) -> dict:
-        """Optimal mask (and transport) for this batch: the replayable
-        params of :meth:`mix`."""
-        unary, w_v, w_h = self.energy_terms(inputs, saliency, lam, index,
-                                            block_num, scale)
-        labels = np.stack([solve_convex_grid(u, v, hz)
-                           for u, v, hz in zip(unary, w_v, w_h)])
-        mask = torch.as_tensor(labels / (self.n_labels - 1),
-                               dtype=torch.float32,
-                               device=inputs.device)[:, None]
-        params = dict(index=index, mask=mask)
+    def energy_terms(self, inputs, saliency, lam, index, block_num, scale):
+        """Unary ``[N, b, b, n_labels]`` (label t ↔ m = t/d) and pairwise
+        weights ``[N, b-1, b]``, ``[N, b, b-1]`` of the objective above."""
+        keep, hide, w_v, w_h = self.energy_base(inputs, saliency, index,
+                                                block_num, scale)
+        return self.unary(keep, hide, lam, block_num), w_v, w_h
+
+    def solve_parts(self, inputs, saliency, parts: Sequence[dict],
+                    scale) -> List[dict]:
+        """Optimal masks (and transports) for K ratios ``parts[k]['lam']``
+        sharing ``index`` and ``block_num``: one λ-free energy, K priors,
+        K·N exact solves and one batched transport over the K·N masks."""
+        index, block_num = parts[0]['index'], parts[0]['block_num']
+        keep, hide, w_v, w_h = self.energy_base(inputs, saliency, index,
+                                                block_num, scale)
+        masks = []
+        for part in parts:
+            unary = self.unary(keep, hide, part['lam'], block_num)
+            labels = np.stack([solve_convex_grid(u, v, hz)
+                               for u, v, hz in zip(unary, w_v, w_h)])
+            masks.append(torch.as_tensor(
+                labels / (self.n_labels - 1), dtype=torch.float32,
+                device=inputs.device)[:, None])
+        out = [dict(index=index, mask=mask) for mask in masks]
         if self.transport:
-            h = inputs.size(-1)
+            h, kk = inputs.size(-1), len(parts)
             tsz = min(self.t_size, h // block_num)
             if (h // block_num) % tsz:
                 raise ValueError(f'PuzzleMix: block size {h // block_num} '
                                  f'not divisible by t_size={tsz}')
-            grid = h // tsz
-            vis = F.interpolate(mask, size=grid, mode='nearest').flatten(1)
+            vis = F.interpolate(torch.cat(masks), size=h // tsz,
+                                mode='nearest').flatten(1)
             sal = pool_saliency(saliency, tsz).flatten(1)
-            params.update(src_own=transport_sources(vis > 0, sal, self.t_eps),
-                          src_partner=transport_sources(
-                              vis < 1, sal[index], self.t_eps))
-        return params
+            own = transport_sources(vis > 0, sal.repeat(kk, 1), self.t_eps)
+            par = transport_sources(vis < 1, sal[index].repeat(kk, 1),
+                                    self.t_eps)
+            for p, o, q in zip(out, own.chunk(kk), par.chunk(kk)):
+                p.update(src_own=o, src_partner=q)
+        return out
+
+    def solve(self, inputs, saliency, lam, index, block_num, scale) -> dict:
+        """Optimal mask (and transport) for this batch: the replayable
+        params of :meth:`mix`."""
+        return self.solve_parts(inputs, saliency, [dict(
+            lam=lam, index=index, block_num=block_num)], scale)[0]
 
     # -------------------------------------------------------------- mixing
     def mix(self, inputs: Tensor, scores: Tensor, index: Tensor, mask: Tensor,
@@ -216,21 +245,47 @@ class PuzzleMix(BaseMixup):
                                       src_own=src_own,
                                       src_partner=src_partner))
 
+    # ------------------------------------------------- K interpolations
+    def interp_params(self, inputs: Tensor,
+                      lams: Sequence[float]) -> List[dict]:
+        """Multi-mix of PuzzleMix (Shen et al. 2024, §III-A3): K mixing
+        priors p_k(m) of ratios λ_k, one partner and one block grid b for
+        all K; the masks and transports are solved in
+        :meth:`interp_forward_train` from one saliency pass."""
+        first = self.sample_params(inputs)
+        return [dict(first, lam=float(lam)) for lam in lams]
+
+    def _masks(self, model, inputs, scores, parts):
+        """Solved params (one saliency pass for all parts) and the weighted
+        clean loss or None."""
+        if all('mask' in p for p in parts):
+            return list(parts), None
+        sal, clean = saliency_pass(model, inputs, scores,
+                                   training=self.clean_lam > 0,
+                                   keep_loss=self.clean_lam > 0)
+        parts = self.solve_parts(inputs, sal, parts,
+                                 pixel_scale(model, inputs))
+        if clean is not None:
+            clean = self.clean_lam * clean * (
+                2 / scores.size(1) if self.loss_type == 'bce' else 1)
+        return parts, clean
+
+    def interp_forward_train(self, model, inputs, scores, parts):
+        """One saliency pass, K mask optimisations, one forward of K·N."""
+        parts, clean = self._masks(model, inputs, scores, parts)
+        batch = concat_batches([self.mix(inputs, scores, **p)
+                                for p in parts])
+        if clean is not None:
+            batch.extras['loss_clean'] = clean
+        return model.head(model.extract_feat(batch.inputs)), batch
+
     def forward_train(self, model, inputs, scores, params=None):
-        clean = None
         if params is None:
             params = self.sample_params(inputs)
-        if 'mask' not in params:
-            sal, clean = saliency_pass(model, inputs, scores,
-                                       training=self.clean_lam > 0,
-                                       keep_loss=self.clean_lam > 0)
-            params = self.solve(inputs, sal, scale=pixel_scale(model, inputs),
-                                **params)
+        (params, ), clean = self._masks(model, inputs, scores, [params])
         batch = self.mix(inputs, scores, **params)
         if clean is not None:
-            weight = self.clean_lam * (2 / scores.size(1)
-                                       if self.loss_type == 'bce' else 1)
-            batch.extras['loss_clean'] = weight * clean
+            batch.extras['loss_clean'] = clean
         return model.head(model.extract_feat(batch.inputs)), batch
 
     def loss(self, model, logits, batch):

@@ -13,6 +13,10 @@ from .base import BaseMixup
 from .cutmix import box_lam, box_mask, paste_box
 
 _MODES = ('nearest', 'bilinear', 'bicubic', 'area')
+# mmpretrain's ResizeMix arguments: a CutMix box ratio λ = lam_min +
+# Beta(alpha, alpha)·(lam_max − lam_min), not the paper's scale τ
+_MMPRETRAIN_ARGS = ('alpha', 'lam_min', 'lam_max', 'cutmix_minmax',
+                    'correct_lam')
 
 
 @BATCH_AUGMENTS.register_module()
@@ -32,6 +36,12 @@ class ResizeMix(BaseMixup):
         inplace (bool): paste into the given tensor (as peers do).
             Defaults to True.
 
+    mmpretrain's ``ResizeMix(alpha, lam_min, lam_max, ...)`` parameterises
+    a CutMix box (ratio λ = lam_min + Beta(α, α)·(lam_max − lam_min), box
+    side √(1 − λ)), which is not the paper's τ ~ U(α, β): those arguments
+    are refused with a message naming ``scope`` instead of being mapped to
+    a different distribution (``type='mmpretrain.ResizeMix'`` keeps them).
+
     Example:
         >>> import torch
         >>> x, y = torch.zeros(2, 1, 4, 4), torch.eye(2)
@@ -42,7 +52,21 @@ class ResizeMix(BaseMixup):
     """
 
     def __init__(self, scope=(0.1, 0.8), interpolation: str = 'bilinear',
-                 inplace: bool = True):
+                 inplace: bool = True, **kwargs):
+        foreign = [k for k in _MMPRETRAIN_ARGS if k in kwargs]
+        if foreign:
+            raise ValueError(
+                f'ResizeMix: {", ".join(foreign)} are arguments of '
+                "mmpretrain's ResizeMix (a CutMix box of ratio lam_min + "
+                'Beta(alpha, alpha)·(lam_max − lam_min)); mixtoolbox.'
+                'ResizeMix follows the paper (Qin et al. 2020, eq. 2): the '
+                'partner shrunk by a scale tau ~ U(low, high), given as '
+                '`scope=(low, high)` (default (0.1, 0.8), the paper\'s); '
+                "drop them or use type='mmpretrain.ResizeMix'")
+        if kwargs:
+            raise TypeError(f'ResizeMix: unexpected argument(s) '
+                            f'{", ".join(sorted(kwargs))}; allowed: scope, '
+                            'interpolation, inplace')
         if (not isinstance(scope, (tuple, list)) or len(scope) != 2
                 or not all(isinstance(s, numbers.Real)
                            and not isinstance(s, bool) for s in scope)):

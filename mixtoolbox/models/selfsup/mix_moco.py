@@ -16,7 +16,7 @@ from torch import Tensor
 from mixtoolbox.models.classifiers.automix_classifier import \
     ema_weight_of_new
 from mixtoolbox.models.classifiers.policy import MixPolicy
-from mixtoolbox.registry import MODELS
+from mixtoolbox.registry import MODELS, BuildsInOwnScope
 from .dist_utils import batch_shuffle, batch_unshuffle
 from .utils import QueryEncoder, check_instance_mixup, mixed_nce
 
@@ -24,7 +24,7 @@ VIEWS = ('cross', 'same')
 
 
 @MODELS.register_module()
-class MixMoCo(MoCo):
+class MixMoCo(MoCo, BuildsInOwnScope):
     """MoCo v2 with instance-level mixup, cross-view (seed 003 §3.1).
 
     Each step computes mmpretrain's MoCo loss ℓ^NCE(z_i^{τq}, z_i^{τk}) and,

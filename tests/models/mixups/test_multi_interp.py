@@ -174,9 +174,9 @@ def test_errors():
         MultiInterp(dict(type='Mixup'), k=0)
     with pytest.raises(ValueError, match='`k`'):
         MultiInterp(dict(type='Mixup'), k=2.0)
-    with pytest.raises(ValueError, match='no scalar'):
+    with pytest.raises(ValueError, match='no K-interpolation'):
         MultiInterp(dict(type='ResizeMix'))
-    with pytest.raises(ValueError, match='no scalar'):
+    with pytest.raises(ValueError, match='no K-interpolation'):
         MultiInterp(dict(type='ZetaMixup'))
     with pytest.raises(ValueError, match='unknown mixup'):
         MultiInterp(dict(type='NoSuchMix'))
