@@ -129,6 +129,7 @@ class MixMoCo(MoCo):
         self.mix_loss_weight = float(mix_loss_weight)
         self.keep_cluster_feats = False  # set by OnlineClusteringHook
         self.cluster_feats = None
+        self.cluster_weights = None  # class weights from the hook
 
     @property
     def momentum(self) -> float:

@@ -43,7 +43,8 @@ class SAMixMoCo(MixMoCo):
       (1 − λ) c_π(i), g_ψ's weights held fixed in that term;
     * g_ψ (SAMix-C) learns to predict the pseudo labels from the clean keys
       (``loss_cluster``), "feature vectors from the momentum encoder" (A.1.3),
-      so it never touches the online network;
+      so it never touches the online network; the CE uses the hook's class
+      weights (ODC's re-weighting, ``cluster_weights``);
     * the online batch uses a detached mask (λ adjusting with probability
       ``lam_adjust``, plain mixup within ``lam_margin`` of 0 / 1) and the
       infoNCE of eq. (4) against the same positives, added to MoCo's own
@@ -205,8 +206,10 @@ class SAMixMoCo(MixMoCo):
                 raise ValueError(f'SAMixMoCo: pseudo label {int(labels.max())}'
                                  f' >= num_clusters ({self.num_clusters}); '
                                  'give the hook the same num_clusters')
+            weight = self.cluster_weights
             losses['loss_cluster'] = F.cross_entropy(
-                self.cluster_head(k.float()), labels)
+                self.cluster_head(k.float()), labels,
+                weight=None if weight is None else weight.to(k.device))
         if n > 1:
             p = self.sample_params(x_q)
             mask_k = self.cross_mask(maps, p['lam_k'], p['index_k'], size)
