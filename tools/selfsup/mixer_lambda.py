@@ -85,7 +85,7 @@ def main(argv=None):
         mixer = SAMixMixer(in_channels=args.channels, **VARIANTS[name])
         fit(mixer, args.steps, args.lr, args.seed, args.channels)
         print(json.dumps(dict(
-            variant=name, gamma=round(float(mixer.gamma), 4),
+            variant=name, gamma=round(float(mixer.gamma.detach()), 4),
             mean_mask={lam: round(m, 3) for lam, m in zip(
                 LAMS, mean_masks(mixer, channels=args.channels))})))
 

@@ -102,7 +102,7 @@ class OnlineClusteringHook(Hook):
     The memory travels with checkpoints, so a resumed run continues it.
 
     Args:
-        num_clusters (int): C. Defaults to 200 (seed 003 §4.3, Fig. 8b).
+        num_clusters (int): C. Defaults to 200 (SAMix §4.3, Fig. 8b).
         memory_momentum (float): m. Defaults to 0.5 (ODC).
         centroid_interval (int): iterations between centroid updates.
             Defaults to 10 (ODC).

@@ -104,7 +104,7 @@ class SAMixMixer(BaseModule):
             loss): from γ = 0 the gradient on γ is too small to matter (γ
             ends within 0.002 of 0) and the mask ignores λ (mean 0.51-0.53
             for every λ), while γ = 1 with ``'after_norm'`` gives mean masks
-            0.30 / 0.54 / 0.77 for λ = 0.2 / 0.5 / 0.8.
+            0.30 / 0.52 / 0.78 for λ = 0.2 / 0.5 / 0.8 (docs/methods/samix.md).
         content (str): ``'nonlinear'`` (C_NC, default) or ``'linear'``.
         content_channels (int, optional): hidden width of C_NC. Defaults to
             ``in_channels // 2`` (128 for 256, the published SAMix value).
