@@ -33,8 +33,9 @@ def standin_roots(tmp_path_factory):
         'CIFAR100': standin_data.make_cifar(str(base / 'c100'), CIFAR100),
         'FashionMNIST': standin_data.make_fashion_mnist_standin(
             str(base / 'fmnist')),
+        # with label lists: the STL-10 linear configs read meta/*.txt
         'CustomDataset': standin_data.make_image_folders(
-            str(base / 'tiny'), size=64),
+            str(base / 'tiny'), size=64, with_meta=True),
         'ImageNet': standin_data.make_image_folders(
             str(base / 'imagenet'), size=72, with_meta=True),
         'CUB': standin_data.make_cub(str(base / 'cub')),

@@ -1,6 +1,8 @@
 # Linear evaluation on STL-10 (seed 003 Table 3): frozen ResNet-18, 96 px.
-# Layout (image folders): data/stl10/train/<class>/ (the 5k labelled
-# training images) and data/stl10/val/<class>/ (the 8k test images).
+# Layout of tools/dataset_converters/stl10.py: the 5k labelled training
+# images listed in data/stl10/meta/train.txt (so train/unlabeled/, which the
+# pre-training reads, is not a class) and the 8k test images in
+# meta/val.txt; 10 classes, labels 0-9.
 _base_ = ['./_base_/linear_runtime.py']
 data_preprocessor = dict(num_classes=10, mean=[113.9, 112.2, 103.7],
                          std=[66.4, 65.4, 68.2], to_rgb=True)
@@ -22,15 +24,19 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=96),
     dict(type='PackInputs'),
 ]
+classes = ('airplane', 'bird', 'car', 'cat', 'deer', 'dog', 'horse',
+           'monkey', 'ship', 'truck')
 train_dataloader = dict(
     batch_size=32, num_workers=8,
     dataset=dict(type='CustomDataset', data_root='data/stl10',
-                 data_prefix='train', pipeline=train_pipeline),
+                 data_prefix='train', ann_file='meta/train.txt',
+                 metainfo=dict(classes=classes), pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True))
 val_dataloader = dict(
     batch_size=64, num_workers=8,
     dataset=dict(type='CustomDataset', data_root='data/stl10',
-                 data_prefix='val', pipeline=test_pipeline),
+                 data_prefix='val', ann_file='meta/val.txt',
+                 metainfo=dict(classes=classes), pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader

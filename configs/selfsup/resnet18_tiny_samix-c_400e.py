@@ -21,5 +21,10 @@ custom_hooks = [
     dict(type='RNGStateHook'),
     dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
          end=0.0, policy='linear'),
-    dict(type='OnlineClusteringHook', num_clusters=200),
+    # the memory starts from un-augmented images (ODC), at the 96 px the
+    # views are cropped to
+    dict(type='OnlineClusteringHook', num_clusters=200,
+         fill_pipeline=[dict(type='LoadImageFromFile'),
+                        dict(type='Resize', scale=96),
+                        dict(type='PackInputs')]),
 ]

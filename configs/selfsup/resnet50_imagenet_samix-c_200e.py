@@ -30,5 +30,10 @@ custom_hooks = [
     dict(type='RNGStateHook'),
     dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
          end=0.0, policy='linear'),
-    dict(type='OnlineClusteringHook', num_clusters=200),
+    # the memory starts from un-augmented images (ODC): resize + centre crop
+    dict(type='OnlineClusteringHook', num_clusters=200,
+         fill_pipeline=[dict(type='LoadImageFromFile'),
+                        dict(type='ResizeEdge', scale=256, edge='short'),
+                        dict(type='CenterCrop', crop_size=224),
+                        dict(type='PackInputs')]),
 ]

@@ -35,14 +35,22 @@ class Blobs(Dataset):
         return dict(inputs=[self.points[i], self.points[i]],
                     data_samples=DataSample(metainfo=dict(sample_idx=i)))
 
+    def get_data_info(self, i):
+        """The clean image: here the point itself, one view."""
+        return dict(inputs=self.points[i],
+                    data_samples=DataSample(metainfo=dict(sample_idx=i)))
+
 
 class StubModel:
     keep_cluster_feats = False
     cluster_feats = None
 
     def data_preprocessor(self, data, training):
-        return dict(inputs=[torch.stack(v) for v in data['inputs']],
-                    data_samples=data['data_samples'])
+        inputs = data['inputs']
+        inputs = ([torch.stack(v) for v in inputs]
+                  if isinstance(inputs[0], (list, tuple))
+                  else torch.stack(inputs))
+        return dict(inputs=inputs, data_samples=data['data_samples'])
 
     def cluster_features(self, x):
         return F.normalize(x, dim=1)
@@ -54,9 +62,14 @@ def runner(model=None, n=12, it=0, epoch=0):
                            iter=it, epoch=epoch)
 
 
+def hook_for(**kwargs):
+    """Blobs have no pipeline: the clean pass reads get_data_info as is."""
+    return OnlineClusteringHook(fill_pipeline=[], min_cluster=2, **kwargs)
+
+
 def test_kmeans_init_pseudo_labels_and_memory_update():
-    hook = OnlineClusteringHook(num_clusters=3, centroid_interval=2,
-                                memory_momentum=0.75)
+    hook = hook_for(num_clusters=3, centroid_interval=2,
+                    memory_momentum=0.75)
     run = runner()
     hook.before_train(run)
     assert run.model.keep_cluster_feats
@@ -69,7 +82,7 @@ def test_kmeans_init_pseudo_labels_and_memory_update():
     assert attached == hook.labels[[0, 1, 2, 5]].tolist()
 
     # sample 0 moves onto centre 1: memory = normalise(¼ old + ¾ new) and
-    # its label becomes the nearest centroid's
+    # its label becomes the most similar centroid's (cosine)
     old = hook.feats[[0, 1, 2, 5]].clone()
     new = F.normalize(CENTRES[[1, 1, 2, 2]], dim=1)
     run.model.cluster_feats = new
@@ -77,7 +90,7 @@ def test_kmeans_init_pseudo_labels_and_memory_update():
     hook.after_train_iter(run, 0, batch)
     expected = F.normalize(0.25 * old + 0.75 * new, dim=1)
     assert torch.allclose(hook.feats[[0, 1, 2, 5]], expected)
-    nearest = torch.cdist(expected, centroids).argmin(1)
+    nearest = (expected @ F.normalize(centroids, dim=1).t()).argmax(1)
     assert hook.labels[[0, 1, 2, 5]].tolist() == nearest.tolist()
     assert hook.labels[0] == hook.labels[1]
     assert run.model.cluster_feats is None
@@ -89,11 +102,16 @@ def test_kmeans_init_pseudo_labels_and_memory_update():
     hook.after_train_iter(run, 1, batch)
     for c in range(3):
         members = hook.feats[hook.labels == c]
-        assert torch.allclose(hook.centroids[c], members.mean(0), atol=1e-6)
+        assert torch.allclose(hook.centroids[c],
+                              F.normalize(members.mean(0), dim=0), atol=1e-6)
+    # ODC's class re-weighting: ∝ n_c^(-1/2), mean 1
+    n_c = torch.bincount(hook.labels, minlength=3).float()
+    expected = n_c.pow(-0.5) / n_c.pow(-0.5).mean()
+    assert torch.allclose(run.model.cluster_weights, expected, atol=1e-4)
 
 
 def test_reinit_and_checkpoint_round_trip():
-    hook = OnlineClusteringHook(num_clusters=3, reinit_interval=1)
+    hook = hook_for(num_clusters=3, reinit_interval=1)
     run = runner()
     hook.before_train(run)
     hook.feats[:] = F.normalize(CENTRES[(torch.arange(12) + 1) % 3], dim=1)
@@ -102,7 +120,7 @@ def test_reinit_and_checkpoint_round_trip():
     assert (labels == labels[0]).all()
     checkpoint = {}
     hook.before_save_checkpoint(run, checkpoint)
-    other = OnlineClusteringHook(num_clusters=3)
+    other = hook_for(num_clusters=3)
     other.after_load_checkpoint(run, copy.deepcopy(checkpoint))
     assert torch.equal(other.labels, hook.labels)
     assert torch.equal(other.centroids, hook.centroids)
@@ -115,8 +133,14 @@ def test_bad_input():
         OnlineClusteringHook(num_clusters=1)
     with pytest.raises(ValueError, match='memory_momentum'):
         OnlineClusteringHook(memory_momentum=0)
+    with pytest.raises(ValueError, match='min_cluster'):
+        OnlineClusteringHook(min_cluster=-1)
+    with pytest.raises(ValueError, match='reweight_pow'):
+        OnlineClusteringHook(reweight_pow=-0.5)
+    with pytest.raises(ValueError, match='fill_pipeline'):
+        OnlineClusteringHook(num_clusters=3).before_train(runner())
     with pytest.raises(ValueError, match='larger than the training set'):
-        OnlineClusteringHook(num_clusters=13).before_train(runner())
+        hook_for(num_clusters=13).before_train(runner())
     with pytest.raises(TypeError, match='cluster_features'):
         OnlineClusteringHook(num_clusters=3).before_train(
             runner(model=SimpleNamespace()))

@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Self-supervised demo on a 2-core CPU: pretrain MoCo v2, MoCo v2 + Mixup
-# (cross-view) and SAMix-I on Fashion-MNIST, linear-evaluate each, print the
-# top-1 table. One seed takes about 4 minutes on an idle 2-core CPU
-# (measured: docs/methods/selfsup.md).
+# (cross-view), SAMix-I and SAMix-C on Fashion-MNIST, linear-evaluate each,
+# print the top-1 table (each seed's figures and mean ± std). Timings:
+# docs/methods/selfsup.md.
 #
 #   bash tools/selfsup/fashion_mnist_demo.sh [WORK_DIR] [SEED ...]
 #   bash tools/selfsup/fashion_mnist_demo.sh work_dirs/ssl_demo 0 1 2
 #
-# Environment: PYTHON (default: python), PRETRAIN_OPTS / LINEAR_OPTS (extra
+# Environment: PYTHON (default: python), METHODS (default: "mocov2
+# mocov2_mixup samix-i samix-c"), PRETRAIN_OPTS / LINEAR_OPTS (extra
 # --cfg-options, e.g. PRETRAIN_OPTS="train_dataloader.dataset.indices=3200"
 # for a shorter run).
 set -euo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+    sed -n '2,/^set /p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+    exit 0
+fi
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python}
 WORK_DIR=${1:-work_dirs/selfsup_fashion_mnist_demo}
 shift || true
 SEEDS=("$@")
 [ ${#SEEDS[@]} -eq 0 ] && SEEDS=(0)
-METHODS=(mocov2 mocov2_mixup samix-i)
+METHODS=(${METHODS:-mocov2 mocov2_mixup samix-i samix-c})
 CFG=configs/selfsup/resnet18-w8_fashionmnist
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 
@@ -47,7 +52,11 @@ rows = defaultdict(list)
 for line in open(sys.argv[1]):
     r = json.loads(line)
     rows[r['method']].append(r['accuracy/top1'])
-print(f"{'method':<16}{'seeds':>6}{'top-1 (each)':>30}")
+print(f"{'method':<16}{'seeds':>6}   {'top-1 (each)':<28}{'mean ± std':>14}")
 for method, accs in rows.items():
-    print(f"{method:<16}{len(accs):>6}   " + ', '.join(f'{a:.2f}' for a in accs))
+    mean = sum(accs) / len(accs)
+    std = (sum((a - mean) ** 2 for a in accs) / (len(accs) - 1)) ** 0.5 \
+        if len(accs) > 1 else 0.0
+    each = ', '.join(f'{a:.2f}' for a in accs)
+    print(f"{method:<16}{len(accs):>6}   {each:<28}{mean:>7.2f} ± {std:.2f}")
 PY

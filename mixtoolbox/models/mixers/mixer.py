@@ -14,6 +14,7 @@ from mixtoolbox.registry import MODELS
 
 _CHOICES = dict(attention=('mixing', 'cross'),
                 lam_encoding=('adaptive', 'concat'),
+                lam_position=('after_norm', 'input'),
                 content=('nonlinear', 'linear'),
                 upsample=('bilinear', 'nearest'))
 
@@ -72,16 +73,38 @@ class SAMixMixer(BaseModule):
     a constant channel), ``content='linear'`` (C = one 1×1 conv) and
     ``upsample='nearest'``.
 
+    **Where λ enters C_NC** (``lam_position``). Eq. (9) scales z_i by
+    (1 + γλ) before C_NC, whose first layers are 1×1 conv → BatchNorm. One
+    λ is shared by the batch (SAMix samples λ per step), and in training mode
+    BatchNorm divides out any batch-shared scaling of its input exactly, so
+    the literal placement (``'input'``, also the authors' code with
+    ``lam_mul``/``lam_residual``) lets λ reach the mask only through the
+    attention temperature: measured, the mean mask stays near 0.5 for every
+    λ (``tools/selfsup/mixer_lambda.py``; docs/methods/samix.md). Per-sample
+    λ would survive the normalisation but not the batch-shared λ the
+    Mixer is run with. The default (``'after_norm'``) applies the same
+    (1 + γλ) to the *normalised* hidden features of C_NC (after its
+    BatchNorm, before the ReLU), where nothing cancels it; W_P still sees
+    z_{i,λ}, z_{j,1−λ} as written. With ``content='linear'`` (no
+    normalisation) both placements are the same.
+
     Args:
         in_channels (int): channels of z^l (256 for layer3 of ResNet-18).
         reduction (int): W_P maps to ``in_channels // reduction`` channels.
             Defaults to 2 (AutoMix/SAMix code).
         attention (str): ``'mixing'`` (SAMix, default) or ``'cross'``.
         lam_encoding (str): ``'adaptive'`` (SAMix, default) or ``'concat'``.
-        learnable_gamma (bool): γ is a learnable scalar initialised to 0 and
-            projected onto [0, 1] before every use, i.e. projected gradient
-            descent (seed 003 §3.3, default). False fixes γ = 1, as the
-            published SAMix code does.
+        lam_position (str): ``'after_norm'`` (default, see above) or
+            ``'input'`` (eq. 9 literally).
+        learnable_gamma (bool): False (default) fixes γ = 1, the value of
+            the published SAMix code (``lam_mul``); True makes γ the
+            learnable scalar of §3.3, initialised to 0 and projected onto
+            [0, 1] before every use (projected gradient descent). Measured
+            (``tools/selfsup/mixer_lambda.py``, 300 SGD steps on the mask
+            loss): from γ = 0 the gradient on γ is too small to matter (γ
+            ends within 0.002 of 0) and the mask ignores λ (mean 0.51-0.53
+            for every λ), while γ = 1 with ``'after_norm'`` gives mean masks
+            0.30 / 0.52 / 0.78 for λ = 0.2 / 0.5 / 0.8 (docs/methods/samix.md).
         content (str): ``'nonlinear'`` (C_NC, default) or ``'linear'``.
         content_channels (int, optional): hidden width of C_NC. Defaults to
             ``in_channels // 2`` (128 for 256, the published SAMix value).
@@ -110,7 +133,8 @@ class SAMixMixer(BaseModule):
 
     def __init__(self, in_channels: int, reduction: int = 2,
                  attention: str = 'mixing', lam_encoding: str = 'adaptive',
-                 learnable_gamma: bool = True, content: str = 'nonlinear',
+                 lam_position: str = 'after_norm',
+                 learnable_gamma: bool = False, content: str = 'nonlinear',
                  content_channels=None, dropout: float = 0.1,
                  upsample: str = 'bilinear', mask_loss_weight: float = 0.1,
                  mask_margin: float = 0.1, var_weight: float = -1.0,
@@ -142,6 +166,7 @@ class SAMixMixer(BaseModule):
                              '`mask_margin` must be >= 0, got '
                              f'{mask_loss_weight!r} and {mask_margin!r}')
         self.attention, self.lam_encoding = attention, lam_encoding
+        self.lam_position = lam_position
         self.upsample = upsample
         self.mask_loss_weight = float(mask_loss_weight)
         self.mask_margin = float(mask_margin)
@@ -163,6 +188,13 @@ class SAMixMixer(BaseModule):
                 nn.ReLU(inplace=True), nn.Dropout(dropout),
                 nn.Conv2d(hidden, 1, 1))
 
+    def _gamma(self, dtype) -> Tensor:
+        if isinstance(self.gamma, nn.Parameter):
+            # projected gradient: the constraint γ ∈ [0, 1] of §3.3
+            with torch.no_grad():
+                self.gamma.clamp_(0.0, 1.0)
+        return self.gamma.to(dtype)
+
     def encode(self, feats: Tensor, lam: Tensor, index: Tensor):
         """λ-encoded pair ``(z_{i,λ}, z_{j,1−λ})``."""
         z_i, z_j = feats, feats[index]
@@ -171,13 +203,27 @@ class SAMixMixer(BaseModule):
             lam_map = lam.to(feats.dtype).expand(n, 1, h, w)
             return (torch.cat([z_i, lam_map], 1),
                     torch.cat([z_j, 1 - lam_map], 1))
-        if isinstance(self.gamma, nn.Parameter):
-            # projected gradient: the constraint γ ∈ [0, 1] of §3.3
-            with torch.no_grad():
-                self.gamma.clamp_(0.0, 1.0)
-        gamma = self.gamma.to(feats.dtype)
-        return (z_i * (1 + gamma * lam.to(feats.dtype)),
-                z_j * (1 + gamma * (1 - lam.to(feats.dtype))))
+        gamma, lam = self._gamma(feats.dtype), lam.to(feats.dtype)
+        return z_i * (1 + gamma * lam), z_j * (1 + gamma * (1 - lam))
+
+    def scale_after_norm(self) -> bool:
+        return (self.lam_position == 'after_norm' and
+                self.lam_encoding == 'adaptive' and
+                isinstance(self.content, nn.Sequential))
+
+    def content_logits(self, feats: Tensor, z_i: Tensor,
+                       lam: Tensor) -> Tensor:
+        """C(z_{i,λ}) ``[N, 1, h, w]``; with ``'after_norm'`` the (1 + γλ)
+        multiplies C_NC's normalised hidden features instead."""
+        if not self.scale_after_norm():
+            return self.content(z_i)
+        conv, norm, *rest = self.content
+        hidden = norm(conv(feats))
+        hidden = hidden * (1 + self._gamma(hidden.dtype) * lam.to(
+            hidden.dtype))
+        for layer in rest:
+            hidden = layer(hidden)
+        return hidden
 
     def forward(self, feats: Tensor, lam, index: Tensor, size) -> Tensor:
         """Mask ``[N, 1, *size]`` (share of sample i) for pairs
@@ -187,7 +233,8 @@ class SAMixMixer(BaseModule):
                              '[N, C, h, w] (a stage output of the momentum '
                              f'encoder), got {getattr(feats, "shape", feats)}')
         n, _, h, w = feats.shape
-        z_i, z_j = self.encode(feats, _lam_column(lam, n, feats), index)
+        lam = _lam_column(lam, n, feats)
+        z_i, z_j = self.encode(feats, lam, index)
         if self.attention == 'mixing':
             query = key = self.proj(torch.cat([z_i, z_j], 1)).flatten(2)
         else:
@@ -195,7 +242,8 @@ class SAMixMixer(BaseModule):
         # the softmax over h·w positions is kept in float32 (bf16 autocast)
         scores = query.float().transpose(1, 2) @ key.float()
         attn = (scores / math.sqrt(self.attn_channels)).softmax(dim=-1)
-        content = self.content(z_i).float().flatten(2).transpose(1, 2)
+        content = self.content_logits(feats, z_i, lam).float().flatten(
+            2).transpose(1, 2)
         mask = torch.sigmoid(attn @ content).view(n, 1, h, w)
         if (h, w) == tuple(size):
             return mask

@@ -21,6 +21,7 @@ from .dist_utils import batch_shuffle, batch_unshuffle
 from .utils import QueryEncoder, check_instance_mixup, mixed_nce
 
 VIEWS = ('cross', 'same')
+PARTNER_TARGETS = ('other_view', 'pasted_view')
 
 
 @MODELS.register_module()
@@ -32,8 +33,20 @@ class MixMoCo(MoCo, BuildsInOwnScope):
 
         x_m = h(x_i^{τq}, x_j^{τk}, λ)      (cross-view, default)
 
-    with z_i, z_j the momentum keys of the τk views (A.1.3); the total is
-    their sum (Fig. 3b: the sum beats either term alone). ``view='same'``
+    with positives z_i^{τk} for the λ term and z_j^{τq} for the (1 − λ)
+    term: the momentum embeddings of the view of each image that is *not*
+    in x_m. Both terms are then cross-view, the point of §3.1 ("degenerated
+    mixed samples which contain parts of the same view" make the task
+    trivial), and what the authors' code does (its partner positive is the
+    other view's momentum embedding). Contrasting with the partner's pasted
+    view x_j^{τk} itself (``partner_target='pasted_view'``, a literal
+    reading of "z_i, z_j the keys") lets an encoder win by matching pixels:
+    on a random-initialised encoder with CutMix λ = 0.5 the partner is
+    retrieved far above chance from its pasted view (figures in
+    docs/methods/selfsup.md, ``tools/selfsup/partner_shortcut.py``). The
+    total is the sum with MoCo's loss (Fig. 3b: the sum beats either term
+    alone). The extra momentum pass on x^{τq} runs without gradient and
+    is also what :class:`OnlineClusteringHook` reads. ``view='same'``
     mixes two query views, h(x_i^{τq}, x_j^{τq}), against the momentum
     embeddings of those query views (the same-view objective of §3.1, which
     the paper shows degenerates; one extra key-encoder pass).
@@ -53,6 +66,9 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         mix_policy (list[dict]): mixups with per-step probabilities, as in
             :class:`MixupClassifier`; empty = plain MoCo v2.
         view (str): ``'cross'`` (default, A.1.3) or ``'same'``.
+        partner_target (str): positive of the (1 − λ) term in the cross
+            view: ``'other_view'`` (default, z_j^{τq}, see above) or
+            ``'pasted_view'`` (z_j^{τk}, the view pasted into x_m; ablation).
         mix_loss_weight (float): weight of eq. (4). Defaults to 1.0 (A.1.3).
         queue_len (int): dictionary length K; 16384 for STL-10 / Tiny,
             65536 for ImageNet (A.1.3). Must be divisible by the global
@@ -80,13 +96,16 @@ class MixMoCo(MoCo, BuildsInOwnScope):
 
     def __init__(self, backbone: dict, neck: dict, head: dict,
                  mix_policy: Optional[List[dict]] = None, view: str = 'cross',
-                 mix_loss_weight: float = 1.0, queue_len: int = 65536,
+                 partner_target: str = 'other_view', mix_loss_weight: float = 1.0, queue_len: int = 65536,
                  feat_dim: int = 128, momentum: float = 0.999,
                  pretrained=None, data_preprocessor=None, init_cfg=None):
         owner = type(self).__name__
         if view not in VIEWS:
             raise ValueError(f'{owner}: `view` must be one of {VIEWS}, got '
                              f'{view!r}')
+        if partner_target not in PARTNER_TARGETS:
+            raise ValueError(f'{owner}: `partner_target` must be one of '
+                             f'{PARTNER_TARGETS}, got {partner_target!r}')
         for name, value in (('queue_len', queue_len), ('feat_dim', feat_dim)):
             if isinstance(value, bool) or not isinstance(value, int) \
                     or value < 1:
@@ -111,9 +130,11 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         for mixup in self.policy.mixups:
             check_instance_mixup(mixup, owner)
         self.view = view
+        self.partner_target = partner_target
         self.mix_loss_weight = float(mix_loss_weight)
         self.keep_cluster_feats = False  # set by OnlineClusteringHook
         self.cluster_feats = None
+        self.cluster_weights = None  # class weights from the hook
 
     @property
     def momentum(self) -> float:
@@ -219,19 +240,38 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         losses = dict(loss=self.head.loss((q * k).sum(1, keepdim=True),
                                           q @ queue))
         mixup = self.policy.choose()
+        # momentum embedding of the query views: the partner's positive
+        # (cross view), both positives (same view), the clustering hook's
+        k_q = None
+        if self.keep_cluster_feats or (mixup is not None and (
+                self.view == 'same' or self.partner_target == 'other_view')):
+            k_q = self.keys(x_q)
         if mixup is not None and x_q.size(0) > 1:
             labels = self.pseudo_labels(
                 data_samples, x_q.device,
                 mixup.name if getattr(mixup, 'needs_labels', False) else None)
             z_m, lam, index = self.mixed_embedding(mixup, x_q, x_k, labels)
-            targets = k if self.view == 'cross' else self.keys(x_q)
+            own, partner = self.mix_targets(k, k_q)
             losses['loss_mix'] = self.mix_loss_weight * mixed_nce(
-                z_m, targets, queue, self.head.temperature, lam, index)
-        self.finish_step(k)
+                z_m, own, queue, self.head.temperature, lam, index,
+                partner_keys=partner)
+        self.finish_step(k, k_q)
         return losses
 
-    def finish_step(self, k: Tensor) -> None:
-        """Hand the keys to the clustering hook and enqueue them."""
+    def mix_targets(self, k: Tensor, k_q: Optional[Tensor]):
+        """Positives of the λ and the (1 − λ) term of eq. (4): ``(own,
+        partner)``, each ``[N, d]`` and indexed by image."""
+        if self.view == 'same':
+            return k_q, k_q
+        return k, (k_q if self.partner_target == 'other_view' else k)
+
+    def finish_step(self, k: Tensor, k_q: Optional[Tensor] = None) -> None:
+        """Hand the clustering features to the hook and enqueue the keys.
+
+        The hook gets the mean of both views' momentum embeddings
+        (re-normalised) when ``k_q`` is given: closer to the embedding of the
+        clean image than either augmented view."""
         if self.keep_cluster_feats:
-            self.cluster_feats = k.detach()
+            feats = k if k_q is None else F.normalize(k + k_q, dim=1)
+            self.cluster_feats = feats.detach()
         self._dequeue_and_enqueue(k)

@@ -33,21 +33,29 @@ class SAMixMoCo(MixMoCo):
       BatchNorm sees a cross-process shuffle and the Mixer still gets its
       gradient) and gives L_φ^cls (eq. 11) plus the mask loss:
       ``target='instance'`` (SAMix-I): the η-balanced infoNCE (eq. 8) on the
-      logits [z_m·z_i, z_m·z_π(i), z_m·queue]/t with targets [λ, 1−λ, 0…], so
+      logits [z_m·z_i^{τk}, z_m·z_π(i)^{τq}, z_m·queue]/t with targets
+      [λ, 1−λ, 0…] (the positives are the momentum embeddings of the views
+      *not* in x_m, as in :class:`MixMoCo`; ``partner_target='pasted_view'``
+      uses z_π(i)^{τk}), so
       ℓ_+ is the BCE of eq. (7) between the two instances and ℓ_− the mass
       on the queue; ``target='cluster'`` (SAMix-C): the η-balanced mixup CE
       (eq. 3) of the cluster head g_ψ on the mixed pseudo labels λ c_i +
       (1 − λ) c_π(i), g_ψ's weights held fixed in that term;
     * g_ψ (SAMix-C) learns to predict the pseudo labels from the clean keys
       (``loss_cluster``), "feature vectors from the momentum encoder" (A.1.3),
-      so it never touches the online network;
+      so it never touches the online network; the CE uses the hook's class
+      weights (ODC's re-weighting, ``cluster_weights``);
     * the online batch uses a detached mask (λ adjusting with probability
       ``lam_adjust``, plain mixup within ``lam_margin`` of 0 / 1) and the
-      infoNCE of eq. (4) against the keys, added to MoCo's own loss.
+      infoNCE of eq. (4) against the same positives, added to MoCo's own
+      loss.
+
+    The momentum pass on x^{τq} that gives the Mixer its maps is run to the
+    end, so z^{τq} costs no extra pass.
 
     Args:
         backbone, neck, head, queue_len, feat_dim, momentum,
-            mix_loss_weight: as :class:`MixMoCo`. The backbone must list its
+            mix_loss_weight, partner_target: as :class:`MixMoCo`. The backbone must list its
             stages in ``res_layers``.
         mixer (dict): e.g. ``dict(type='SAMixMixer', in_channels=256)``.
         target (str): ``'instance'`` (SAMix-I, default) or ``'cluster'``
@@ -83,7 +91,7 @@ class SAMixMoCo(MixMoCo):
                  lam_margin: float = 0.08, lam_adjust: float = 0.25,
                  mix_loss_weight: float = 1.0, queue_len: int = 65536,
                  feat_dim: int = 128, momentum: float = 0.999,
-                 mix_policy=None, pretrained=None, data_preprocessor=None,
+                 partner_target: str = 'other_view', mix_policy=None, pretrained=None, data_preprocessor=None,
                  init_cfg=None):
         owner = 'SAMixMoCo'
         if mix_policy:
@@ -98,6 +106,7 @@ class SAMixMoCo(MixMoCo):
                              f'got {num_clusters!r}')
         super().__init__(backbone=backbone, neck=neck, head=head,
                          mix_loss_weight=mix_loss_weight,
+                         partner_target=partner_target,
                          queue_len=queue_len, feat_dim=feat_dim,
                          momentum=momentum, pretrained=pretrained,
                          data_preprocessor=data_preprocessor,
@@ -132,15 +141,20 @@ class SAMixMoCo(MixMoCo):
 
     @torch.no_grad()
     def keys_and_maps(self, x_q: Tensor, x_k: Tensor):
-        """Momentum keys of ``x_k`` and the layer-l maps of both views."""
+        """Momentum embeddings of both views, ``(k, k_q, maps)``: k of
+        ``x_k`` (MoCo's keys), k_q of ``x_q`` (the partner's positive, see
+        :class:`MixMoCo`) and the layer-l maps of both views as one 2N batch
+        (one key-encoder pass per view, each batch-shuffled for BN)."""
         backbone, neck = self.encoder_k.module
-        shuffled, undo = batch_shuffle(x_k)
-        feats, maps_k = stage_output(backbone, self.mask_stage, shuffled,
-                                     stop=False)
-        k = batch_unshuffle(F.normalize(neck(feats)[0], dim=1), undo)
-        maps_k = batch_unshuffle(maps_k, undo)
-        maps_q = stage_output(backbone, self.mask_stage, x_q)
-        return k, torch.cat([maps_q, maps_k])
+        embeds, maps = [], []
+        for x in (x_k, x_q):
+            shuffled, undo = batch_shuffle(x)
+            feats, stage = stage_output(backbone, self.mask_stage, shuffled,
+                                        stop=False)
+            embeds.append(batch_unshuffle(F.normalize(neck(feats)[0], dim=1),
+                                          undo))
+            maps.append(batch_unshuffle(stage, undo))
+        return embeds[0], embeds[1], torch.cat([maps[1], maps[0]])
 
     def cross_mask(self, maps: Tensor, lam: float, perm: Tensor, size):
         """Mixer mask for the pairs (x_i^{τq}, x_π(i)^{τk}): the maps of both
@@ -153,14 +167,16 @@ class SAMixMoCo(MixMoCo):
         other = x_k[perm]
         return other + mask.to(x_q.dtype) * (x_q - other)
 
-    def mixer_cls_loss(self, x_m, k, queue, lam, perm, labels):
-        """L_φ^cls on the Mixer's batch through the frozen key encoder."""
+    def mixer_cls_loss(self, x_m, k, partner, queue, lam, perm, labels):
+        """L_φ^cls on the Mixer's batch through the frozen key encoder;
+        ``k`` / ``partner`` are the positives of sample i / of its partner
+        (indexed by image, see :meth:`MixMoCo.mix_targets`)."""
         shuffled, undo = batch_shuffle(x_m, keep_grad=True)
         z = batch_unshuffle(self.encoder_k(shuffled)[0], undo, keep_grad=True)
         z = F.normalize(z.float(), dim=1)
         if self.target == 'instance':
             logits = torch.cat([(z * k).sum(1, keepdim=True),
-                                (z * k[perm]).sum(1, keepdim=True),
+                                (z * partner[perm]).sum(1, keepdim=True),
                                 z @ queue.float()], 1) / self.head.temperature
             target = torch.zeros_like(logits)
             target[:, 0], target[:, 1] = lam, 1 - lam
@@ -177,7 +193,8 @@ class SAMixMoCo(MixMoCo):
         n, size = x_q.size(0), x_q.shape[-2:]
         q = self.embed(x_q)
         self.momentum_update()
-        k, maps = self.keys_and_maps(x_q, x_k)
+        k, k_q, maps = self.keys_and_maps(x_q, x_k)
+        own, partner = self.mix_targets(k, k_q)
         queue = self.queue.clone().detach()
         losses = dict(loss=self.head.loss((q * k).sum(1, keepdim=True),
                                           q @ queue))
@@ -189,14 +206,16 @@ class SAMixMoCo(MixMoCo):
                 raise ValueError(f'SAMixMoCo: pseudo label {int(labels.max())}'
                                  f' >= num_clusters ({self.num_clusters}); '
                                  'give the hook the same num_clusters')
+            weight = self.cluster_weights
             losses['loss_cluster'] = F.cross_entropy(
-                self.cluster_head(k.float()), labels)
+                self.cluster_head(k.float()), labels,
+                weight=None if weight is None else weight.to(k.device))
         if n > 1:
             p = self.sample_params(x_q)
             mask_k = self.cross_mask(maps, p['lam_k'], p['index_k'], size)
             x_m = self._mix(x_q, x_k, mask_k, p['index_k'])
             losses['loss_mixer'] = self.mixer_cls_loss(
-                x_m, k, queue, p['lam_k'], p['index_k'], labels)
+                x_m, own, partner, queue, p['lam_k'], p['index_k'], labels)
             losses['loss_mask'] = self.mixer.mask_loss(mask_k, p['lam_k'])
             if self.keep_last_mix:
                 # instance-level target: λ on i, 1 − λ on its partner
@@ -216,6 +235,7 @@ class SAMixMoCo(MixMoCo):
                     mask_q = adjust_mask(mask_q, lam_q)
             z_m = self.embed(self._mix(x_q, x_k, mask_q, perm_q))
             losses['loss_mix'] = self.mix_loss_weight * mixed_nce(
-                z_m, k, queue, self.head.temperature, lam_q, perm_q)
-        self.finish_step(k)
+                z_m, own, queue, self.head.temperature, lam_q, perm_q,
+                partner_keys=partner)
+        self.finish_step(k, k_q)
         return losses

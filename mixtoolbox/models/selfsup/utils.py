@@ -1,6 +1,7 @@
 """Pieces shared by the self-supervised mixup models (seed 003)."""
 import inspect
 import numbers
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -8,10 +9,11 @@ from torch import Tensor
 
 
 def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
-              lam, index: Tensor) -> Tensor:
+              lam, index: Tensor,
+              partner_keys: Optional[Tensor] = None) -> Tensor:
     """Mixup infoNCE, seed 003 eq. (4), averaged over the batch:
 
-        ℓ(z_m) = λ ℓ(z_m, z_i) + (1 − λ) ℓ(z_m, z_index[i]),
+        ℓ(z_m) = λ ℓ(z_m, z_i) + (1 − λ) ℓ(z_m, z'_index[i]),
 
     each ℓ(z, z⁺) = −log e^{z·z⁺/t} / (e^{z·z⁺/t} + Σ_{q∈queue} e^{z·q/t})
     the MoCo infoNCE of eq. (2) (one positive against the queue). Computed
@@ -19,16 +21,21 @@ def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
 
     Args:
         z_m (Tensor): ``[N, d]`` normalised embeddings of the mixed samples.
-        keys (Tensor): ``[N, d]`` normalised z_i (key view, cross-view).
+        keys (Tensor): ``[N, d]`` normalised z_i, the positive of sample i.
         queue (Tensor): ``[d, K]`` the negatives.
         lam (float | Tensor): λ, a number or ``[N]`` (share of sample i).
         index (Tensor): ``[N]`` the partner j = index[i] of sample i.
+        partner_keys (Tensor, optional): ``[N, d]`` z', the positives of the
+            partners (cross-view: the momentum embeddings of the views that
+            were *not* pasted into x_m). Defaults to ``keys``.
     """
+    if partner_keys is None:
+        partner_keys = keys
     z_m, keys, queue = z_m.float(), keys.float(), queue.float()
     lam = torch.as_tensor(lam, dtype=torch.float32, device=z_m.device)
     neg = torch.logsumexp(z_m @ queue / temperature, dim=1)
     pos_i = (z_m * keys).sum(1) / temperature
-    pos_j = (z_m * keys[index]).sum(1) / temperature
+    pos_j = (z_m * partner_keys.float()[index]).sum(1) / temperature
     nce_i = torch.logaddexp(pos_i, neg) - pos_i
     nce_j = torch.logaddexp(pos_j, neg) - pos_j
     return (lam * nce_i + (1 - lam) * nce_j).mean()

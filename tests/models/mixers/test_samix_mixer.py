@@ -65,7 +65,7 @@ def test_upsampling_modes():
 
 
 def test_gamma_learnable_init_zero_projected_to_unit_interval():
-    mixer = SAMixMixer(in_channels=8).eval()
+    mixer = SAMixMixer(in_channels=8, learnable_gamma=True).eval()
     assert 'gamma' in dict(mixer.named_parameters())
     assert mixer.gamma.item() == 0.0
     # γ = 0: the λ encoding is the identity, the mask ignores λ
@@ -84,7 +84,7 @@ def test_gamma_learnable_init_zero_projected_to_unit_interval():
 
 
 def test_fixed_gamma_is_one():
-    mixer = SAMixMixer(in_channels=8, learnable_gamma=False).eval()
+    mixer = SAMixMixer(in_channels=8).eval()  # the default
     assert 'gamma' not in dict(mixer.named_parameters())
     assert mixer.gamma.item() == 1.0
     z_i, z_j = mixer.encode(feats(), torch.tensor(0.25).view(1, 1, 1, 1),
@@ -148,6 +148,7 @@ def test_lambda_adjusting_uses_the_batch_lambda():
     (dict(in_channels=8, reduction=0), ValueError),
     (dict(in_channels=8, attention='self'), ValueError),
     (dict(in_channels=8, lam_encoding='mul'), ValueError),
+    (dict(in_channels=8, lam_position='output'), ValueError),
     (dict(in_channels=8, content='mlp'), ValueError),
     (dict(in_channels=8, upsample='bicubic'), ValueError),
     (dict(in_channels=8, dropout=1.0), ValueError),
@@ -168,3 +169,38 @@ def test_bad_inputs():
         mixer(feats(), 1.5, INDEX, (4, 4))
     with pytest.raises(ValueError, match='lam'):
         mixer(feats(), torch.rand(3), INDEX, (4, 4))
+
+
+def test_batch_norm_cancels_lambda_at_the_input_not_after_norm():
+    """Training mode, one λ for the batch: scaling C_NC's input by (1 + γλ)
+    is divided out by its BatchNorm; after the BatchNorm it is not."""
+    f = feats(c=8)
+    for position, cancelled in (('input', True), ('after_norm', False)):
+        mixer = SAMixMixer(in_channels=8, lam_position=position,
+                           dropout=0.0).train()
+        out = []
+        for lam in (0.2, 0.8):
+            lam = torch.tensor(lam).view(1, 1, 1, 1)
+            z_i, _ = mixer.encode(f, lam, INDEX)
+            out.append(mixer.content_logits(f, z_i, lam))
+        assert torch.allclose(out[0], out[1], atol=1e-4) == cancelled
+
+
+def test_mean_mask_follows_lambda_after_a_short_fit():
+    """The default Mixer fitted on its mask loss alone (batch-shared
+    λ ~ Beta(2, 2), as SAMix samples it): the mean mask is monotone in λ and
+    within the loss' margin ε of λ."""
+    import importlib.util
+    import os.path as osp
+    path = osp.join(osp.dirname(__file__), '..', '..', '..', 'tools',
+                    'selfsup', 'mixer_lambda.py')
+    spec = importlib.util.spec_from_file_location('mixer_lambda', path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    torch.manual_seed(0)
+    mixer = tool.fit(SAMixMixer(in_channels=32), steps=600)
+    lams = (0.2, 0.5, 0.8)
+    means = tool.mean_masks(mixer, lams)
+    assert means[0] < means[1] < means[2]
+    for lam, mean in zip(lams, means):
+        assert abs(mean - lam) <= mixer.mask_margin, (lam, mean)

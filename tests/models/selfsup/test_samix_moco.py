@@ -30,23 +30,24 @@ def test_samix_i_losses_reach_only_their_modules():
 
 
 def test_samix_i_mixer_loss_is_eta_balanced_infonce(monkeypatch):
-    """η = 1: the soft CE over [z·z_i, z·z_j, z·queue] / t with targets
-    [λ, 1 − λ, 0, ...] (eq. 8 reduces to the mixup infoNCE)."""
+    """η = 1: the soft CE over [z·z_i, z·z'_j, z·queue] / t with targets
+    [λ, 1 − λ, 0, ...] (eq. 8 reduces to the mixup infoNCE); z' the
+    partners' positives."""
     torch.manual_seed(0)
     model = build('SAMixMoCo', mixer=MIXER,
                   mixer_loss=dict(type='EtaBalancedLoss', eta=1.0))
     z = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
     k = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
+    other = torch.nn.functional.normalize(torch.randn(4, 8), dim=1)
     queue = model.queue.clone()
     # rows are tagged with their index: the loss batch-shuffles them
     monkeypatch.setattr(model.encoder_k, 'forward',
                         lambda x: (z[x[:, 0, 0, 0].long()], ))
     x_m = torch.arange(4.0).view(4, 1, 1, 1).expand(4, 3, 2, 2)
     perm = torch.tensor([1, 0, 3, 2])
-    got = model.mixer_cls_loss(x_m, k, queue, 0.3,
-                               perm, None)
+    got = model.mixer_cls_loss(x_m, k, other, queue, 0.3, perm, None)
     logits = torch.cat([(z * k).sum(1, keepdim=True),
-                        (z * k[perm]).sum(1, keepdim=True), z @ queue],
+                        (z * other[perm]).sum(1, keepdim=True), z @ queue],
                        1) / 0.2
     logp = logits.log_softmax(1)
     expected = -(0.3 * logp[:, 0] + 0.7 * logp[:, 1]).mean()
@@ -56,8 +57,8 @@ def test_samix_i_mixer_loss_is_eta_balanced_infonce(monkeypatch):
 def test_cross_mask_mixes_query_with_partner_key():
     model = build('SAMixMoCo', mixer=MIXER).eval()
     x_q, x_k = views()
-    k, maps = model.keys_and_maps(x_q, x_k)
-    assert maps.shape == (8, 16, 3, 3) and k.shape == (4, 8)
+    k, k_q, maps = model.keys_and_maps(x_q, x_k)
+    assert maps.shape == (8, 16, 3, 3) and k.shape == k_q.shape == (4, 8)
     perm = torch.tensor([2, 3, 0, 1])
     mask = model.cross_mask(maps, 0.4, perm, (12, 12))
     full = model.mixer(maps, 0.4, torch.cat([perm + 4, perm]), (12, 12))
