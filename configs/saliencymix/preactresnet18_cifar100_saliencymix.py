@@ -1,5 +1,5 @@
 # PreActResNet-18 on CIFAR-100: SaliencyMix, α = 0.2 (seed 003 App. A.1.2,
-# CIFAR-100 setting for SaliencyMix), spectral-residual saliency at 64 px.
+# CIFAR-100 setting for SaliencyMix), fine-grained saliency (authors' code).
 # Protocol of seed 001 App. A.1: SGD lr 0.1, ×0.1 every 500 of 2000 epochs.
 _base_ = [
     '../_base_/models/preactresnet18_cifar.py',
