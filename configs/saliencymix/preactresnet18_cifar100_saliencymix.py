@@ -1,7 +1,7 @@
 # PreActResNet-18 on CIFAR-100: SaliencyMix (Uddin et al., "SaliencyMix: A
 # Saliency Guided Data Augmentation Strategy for Better Regularization", ICLR
 # 2021), alpha = 0.2 (SAMix App. A.1.2, CIFAR-100 setting for SaliencyMix);
-# the saliency detector is the method's default.
+# the saliency detector is the method's default (fine-grained, as in the authors' code).
 # Protocol and alpha: the CIFAR-100 baseline table of Li et al., "Boosting
 # Discriminative Visual Representation Learning with Scenario-Agnostic Mixup"
 # (SAMix), arXiv:2111.15454, Sec. 4.1 and App. A.1.2: SGD lr 0.1, momentum

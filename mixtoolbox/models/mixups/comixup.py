@@ -11,7 +11,7 @@ from torch import Tensor
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 from .base import BaseMixup, check_positive
-from .graphcut import swap_grid
+from .graphcut import swap_grid_uniform
 from .saliency_utils import bce_softmax_loss, pool_saliency, saliency_pass
 
 _LOSSES = ('head', 'bce')
@@ -38,9 +38,11 @@ class CoMixup(BaseMixup):
     locations, normalised to mean 1). As in the paper (Alg. 1) the
     supermodular term is minimised by iterating over outputs with its
     modular approximation 2γ' [A ō > τ HW] ⊙ A ō (ō: the other outputs'
-    counts); each output's labelling is a graph cut (:func:`swap_grid`)
-    where, after the first sweep, 50/50 labels over the output's (top-3)
-    inputs are added (pairwise 0.25 to their parts, 1 otherwise). Before
+    counts); each output's labelling is a graph cut (alpha-beta swap, as
+    the official code's gco call) where, after the first sweep, 50/50
+    labels are added: for the pair of inputs if the output uses exactly
+    two, for the three pairs of its three most used inputs if it uses more
+    (pairwise 0.25 to their parts, 1 otherwise). Before
     the last sweep, outputs with identical input sets are pushed apart
     (``set_resolve``). Output j = Σ_i up(z_j = i) ⊙ x_i, its target the
     block-area average of the inputs' targets.
@@ -194,10 +196,17 @@ class CoMixup(BaseMixup):
 
     @staticmethod
     def _label_output(u, count, beta) -> np.ndarray:
+        """Labelling of one output: unary ``u [B, B, n]``, Potts smoothness
+        β on every grid edge; after the first sweep (``count`` = the
+        output's current block counts per input) 50/50 labels join: the
+        one pair of inputs if the output uses exactly two, else the three
+        pairs of its three most used inputs (the official code)."""
         b, _, n = u.shape
         used = [] if count is None else np.flatnonzero(count > 0)
         combos = []
-        if len(used) >= 2:
+        if len(used) == 2:
+            combos = [tuple(used)]
+        elif len(used) > 2:
             top = np.sort(np.argsort(-count, kind='stable')[:3])
             combos = list(itertools.combinations(top, 2))
         table = np.eye(n + len(combos), n)
@@ -209,19 +218,30 @@ class CoMixup(BaseMixup):
             pairwise[n + k, [i1, i2]] = pairwise[[i1, i2], n + k] = 0.25
             extra.append((u[..., i1] + u[..., i2]) / 2 - _SOFT_BONUS)
         full = np.concatenate([u] + [e[..., None] for e in extra], -1)
-        edge = np.full((b - 1, b), beta)
-        labels = swap_grid(full, pairwise, edge, edge.T,
-                           init=full.argmin(-1))
+        # alpha-beta swap (Boykov, Veksler & Zabih 2001) from the unary
+        # argmin; β on every grid edge
+        labels = swap_grid_uniform(full, pairwise, beta)
         return table[labels]
 
     # -------------------------------------------------------------- mixing
     def mix(self, inputs: Tensor, scores: Tensor, weights: Tensor
             ) -> MixedBatch:
+        """Output j = Σ_i up(w_ji) ⊙ x_i, target ∝ Σ_i mean(w_ji) y_i, for
+        block weights ``[N_out, N_in, B, B]``. Each output draws from a few
+        inputs (those of its partition, in practice 1–4): the sum runs over
+        the K inputs with nonzero weight only (K = most per output), not
+        over the whole batch."""
         h, w = inputs.shape[-2:]
-        up = F.interpolate(weights, size=(h, w), mode='nearest')
+        b1, b2 = weights.shape[-2:]
+        share = weights.flatten(2).sum(2)                   # [N_out, N_in]
+        k = max(1, int((share != 0).sum(1).max()))
+        top = share.abs().topk(k, dim=1).indices            # [N_out, K]
+        w_top = weights.gather(1, top[:, :, None, None].expand(
+            -1, -1, b1, b2))
+        up = F.interpolate(w_top, size=(h, w), mode='nearest')
         with torch.autocast(inputs.device.type, enabled=False):
-            mixed = torch.einsum('jihw,ichw->jchw', up.to(inputs.dtype),
-                                 inputs)
+            mixed = (up.to(inputs.dtype)[:, :, None]
+                     * inputs[top]).sum(1)
         target = weights.mean((2, 3)).to(scores.dtype) @ scores
         target = target / target.sum(1, keepdim=True)
         return MixedBatch(mixed, target, params=dict(weights=weights))

@@ -85,29 +85,48 @@ def pool_saliency(saliency: Tensor, size: int) -> Tensor:
     return torch.where(total > 0, pooled / total.clamp_min(1e-30), uniform)
 
 
+_BLOCK_DIST = {}
+
+
+def _block_dist(side: int, device) -> Tensor:
+    """``[T², T²]`` squared distances of a T × T grid over (T − 1)²."""
+    key = (side, str(device))
+    if key not in _BLOCK_DIST:
+        yx = torch.stack(torch.meshgrid(
+            torch.arange(side), torch.arange(side), indexing='ij'), -1)
+        yx = yx.reshape(-1, 2).to(device, torch.float32)
+        _BLOCK_DIST[key] = torch.cdist(yx, yx).pow(2) / max(side - 1, 1) ** 2
+    return _BLOCK_DIST[key]
+
+
 def transport_sources(visible: Tensor, saliency: Tensor, eps: float) -> Tensor:
     """Greedy transport of PuzzleMix on a T × T grid (T² = visible.size(1)).
 
     Cost of moving block i to j: eps·‖pos_i − pos_j‖²/(T−1)² − s_i·[j
     visible]. T rounds: every block picks its cheapest destination; where
-    several picked one, the cheapest stays and the others pay +1 there.
-    Returns ``[N, T²]`` the source block of each destination (−1: none).
+    several picked one, the cheapest stays (the lowest index among equals)
+    and the others pay +1 there. Returns ``[N, T²]`` the source block of
+    each destination after the last round (−1: none). Only the chosen
+    entries are touched per round (one scan of the cost for the row
+    minima, the rest on ``[N, T²]``).
     """
     n, t2 = visible.shape
     side = math.isqrt(t2)
-    yx = torch.stack(torch.meshgrid(
-        torch.arange(side), torch.arange(side), indexing='ij'), -1)
-    yx = yx.reshape(-1, 2).to(visible.device, torch.float32)
-    dist = torch.cdist(yx, yx).pow(2) / max(side - 1, 1) ** 2
-    cost = eps * dist - saliency.float()[:, :, None] * visible[:, None, :]
-    inf = torch.tensor(float('inf'), device=cost.device)
+    cost = (eps * _block_dist(side, visible.device)
+            - saliency.float()[:, :, None] * visible[:, None, :])
+    source = torch.arange(t2, device=cost.device).expand(n, t2)
+    none = torch.full((n, t2), t2, device=cost.device)
+    inf = torch.full((n, t2), float('inf'), device=cost.device)
     for _ in range(side):
-        plan = F.one_hot(cost.argmin(-1), t2).bool()       # [N, src, dst]
-        winner = torch.where(plan, cost, inf).argmin(1)     # [N, dst]
-        win = F.one_hot(winner, t2).transpose(1, 2).bool() & plan
-        cost = cost + (plan & ~win)
-    src = win.float().argmax(1)
-    return torch.where(win.any(1), src, torch.full_like(src, -1))
+        best_cost, best = cost.min(-1)                      # [N, src]
+        # cheapest claim on each destination, then its lowest source index
+        low = inf.scatter_reduce(1, best, best_cost, 'amin')
+        tie = best_cost == low.gather(1, best)
+        winner = none.scatter_reduce(
+            1, best, torch.where(tie, source, none), 'amin')  # [N, dst]
+        lost = winner.gather(1, best) != source
+        cost.scatter_add_(2, best[..., None], lost[..., None].float())
+    return torch.where(winner < t2, winner, torch.full_like(winner, -1))
 
 
 def move_blocks(x: Tensor, src: Tensor) -> Tensor:

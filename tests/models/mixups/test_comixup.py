@@ -1,9 +1,14 @@
+import itertools
+
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
-from mixtoolbox.models.mixups import CoMixup
+from mixtoolbox.models.mixups import CoMixup, comixup
 from mixtoolbox.models.mixups.comixup import _resolve
+from mixtoolbox.models.mixups.graphcut import (grid_energy, swap_grid,
+                                               swap_grid_uniform)
 from .saliency_helpers import check_end_to_end
 
 
@@ -124,3 +129,77 @@ def test_errors_at_use():
     with pytest.raises(ValueError, match='smaller than the 4x4 block grid; '
                        '`block_num` must be <= 2'):
         CoMixup(block_num=4).sample_params(torch.rand(2, 3, 2, 8))
+
+
+def test_uniform_swap_equals_the_general_swap():
+    """swap_grid_uniform: the same moves as swap_grid, same energy, on
+    Co-Mixup-like problems (Potts + 50/50 labels at 0.25); and the Potts
+    optimum on a tiny grid (brute force)."""
+    rng = np.random.default_rng(0)
+    for trial in range(12):
+        n = 6 + trial % 3
+        pw = 1 - np.eye(n + 1)
+        pw[n, :2] = pw[:2, n] = 0.25
+        u = -rng.random((4, 4, n + 1)) / 16
+        u[..., rng.choice(n, 2, replace=False)] += 1.0  # penalised inputs
+        beta = [0.02, 0.2][trial % 2]
+        w = np.full((3, 4), beta)
+        init = u.argmin(-1)
+        ref = swap_grid(u, pw, w, w.T, init=init)
+        lab = swap_grid_uniform(u, pw, beta, init=init)
+        assert grid_energy(lab, u, pw, w, w.T) == pytest.approx(
+            grid_energy(ref, u, pw, w, w.T), abs=1e-12)
+    u = rng.random((2, 3, 3))
+    pw = 1 - np.eye(3)
+    w_v, w_h = np.full((1, 3), 0.4), np.full((2, 2), 0.4)
+    best = min(grid_energy(np.array(lab).reshape(2, 3), u, pw, w_v, w_h)
+               for lab in itertools.product(range(3), repeat=6))
+    assert grid_energy(swap_grid_uniform(u, pw, 0.4), u, pw, w_v,
+                       w_h) == pytest.approx(best)
+    with pytest.raises(ValueError, match='pairwise'):
+        swap_grid_uniform(u, np.ones((3, 3)), 0.4)
+
+
+def test_half_labels_only_for_the_inputs_in_use(monkeypatch):
+    """After the first sweep: one 50/50 label when the output uses two
+    inputs (never one with an unused input), three over the top three when
+    it uses more, none when it uses one."""
+    seen = []
+
+    def spy(full, pairwise, beta):
+        seen.append((full.shape[-1], pairwise.copy()))
+        return full.argmin(-1)
+
+    monkeypatch.setattr(comixup, 'swap_grid_uniform', spy)
+    u = np.random.default_rng(0).random((2, 2, 5))
+    for count, extra in (([3, 0, 1, 0, 0], [(0, 2)]),
+                         ([1, 2, 0, 1, 0], [(0, 1), (0, 3), (1, 3)]),
+                         ([0, 4, 0, 0, 0], []), (None, [])):
+        seen.clear()
+        cnt = None if count is None else np.array(count, float)
+        CoMixup._label_output(u, cnt, 0.1)
+        n_labels, pw = seen[0]
+        assert n_labels == 5 + len(extra)
+        for k, (i1, i2) in enumerate(extra):
+            row = pw[5 + k, :5]
+            assert row[[i1, i2]].tolist() == [0.25, 0.25]
+            assert np.delete(row, [i1, i2]).tolist() == [1.0] * 3
+
+
+def test_sparse_mix_equals_the_dense_sum():
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.rand(6, 3, 8, 8, generator=g), torch.eye(6)
+    w = torch.zeros(6, 6, 4, 4)
+    for j in range(6):  # 1-3 inputs per output, 50/50 blocks included
+        lab = torch.randint(0, 3, (4, 4), generator=g)
+        srcs = torch.randperm(6, generator=g)[:3]
+        for b, i in enumerate(srcs):
+            w[j, i] += (lab == b).float()
+        w[j, :, 0, 0] = 0
+        w[j, srcs[:2], 0, 0] = 0.5
+    out = CoMixup().mix(x, y, weights=w)
+    up = F.interpolate(w, size=(8, 8), mode='nearest')
+    dense = torch.einsum('jihw,ichw->jchw', up, x)
+    assert torch.allclose(out.inputs, dense, atol=1e-6)
+    target = w.mean((2, 3)) @ y
+    assert torch.allclose(out.target, target / target.sum(1, keepdim=True))

@@ -228,3 +228,39 @@ def test_prior_is_binomial():
     for lam, want in ((0.9, 1.0), (0.5, 0.5), (0.1, 0.0)):
         mask = mix.solve(x, sal, lam, torch.tensor([0]), 2, ONE)['mask']
         assert torch.all(mask == want)
+
+
+def reference_transport(visible, saliency, eps):
+    """The greedy transport written out with loops (one image)."""
+    t2 = visible.numel()
+    side = int(round(t2 ** 0.5))
+    pos = [(i // side, i % side) for i in range(t2)]
+    cost = [[eps * ((pos[i][0] - pos[j][0]) ** 2
+                    + (pos[i][1] - pos[j][1]) ** 2) / max(side - 1, 1) ** 2
+             - float(saliency[i]) * bool(visible[j]) for j in range(t2)]
+            for i in range(t2)]
+    cost = torch.tensor(cost).tolist()  # float32, as the batched code
+    for _ in range(side):
+        pick = [min(range(t2), key=lambda j: (row[j], j)) for row in cost]
+        src = [-1] * t2
+        for j in range(t2):
+            claims = [i for i in range(t2) if pick[i] == j]
+            if claims:
+                src[j] = min(claims, key=lambda i: (cost[i][j], i))
+        for i in range(t2):
+            if src[pick[i]] != i:
+                cost[i][pick[i]] += 1
+    return src
+
+
+def test_transport_matches_the_loop_reference():
+    g = torch.Generator().manual_seed(0)
+    for side, eps in ((2, 0.1), (4, 0.8), (4, 1e3), (8, 0.8)):
+        vis = torch.rand(3, side * side, generator=g) > 0.5
+        sal = torch.rand(3, side * side, generator=g)
+        sal[:, ::3] = 0  # ties
+        sal = sal / sal.sum(1, keepdim=True)
+        src = transport_sources(vis, sal, eps)
+        for k in range(3):
+            assert src[k].tolist() == reference_transport(vis[k], sal[k],
+                                                          eps), (side, eps)

@@ -1,8 +1,12 @@
+import os.path as osp
+
+import numpy as np
 import pytest
 import torch
 
 from mixtoolbox.models.mixups import SaliencyMix
-from mixtoolbox.models.mixups.saliencymix import (saliency_peaks,
+from mixtoolbox.models.mixups.saliencymix import (fine_grained_saliency,
+                                                  saliency_peaks,
                                                   spectral_residual_saliency)
 
 # (top, left) of a bright 4x4 square on a dim noisy 32x32 background
@@ -21,8 +25,12 @@ def test_saliency_peak_per_image_on_its_object():
     x = blob_images()
     sal = spectral_residual_saliency(x)
     assert sal.shape == (4, 32, 32)
-    peaks = saliency_peaks(x)
+    # (the fine-grained detector rescales its on and off channels apart:
+    # the darkest spot of the background ties with the blob there)
+    peaks = saliency_peaks(x, detector='spectral_residual')
     for (r, c), (t, l) in zip(peaks.tolist(), BLOBS):
+        assert t - 1 <= r <= t + 4 and l - 1 <= c <= l + 4
+
         assert t - 1 <= r <= t + 4 and l - 1 <= c <= l + 4
 
 
@@ -72,9 +80,89 @@ def test_errors():
         SaliencyMix(alpha=0)
     with pytest.raises(ValueError, match='saliency_size'):
         SaliencyMix(saliency_size=2)
+    with pytest.raises(ValueError, match='detector'):
+        SaliencyMix(detector='spectral')
+    with pytest.raises(ValueError, match='box'):
+        SaliencyMix(box='batch')
     with pytest.raises(ValueError, match='saliency_size'):
         SaliencyMix(saliency_size=64.0)
     with pytest.raises(ValueError, match='centres'):
         SaliencyMix().mix(torch.rand(2, 1, 8, 8), torch.eye(2), lam=0.5,
                           index=torch.tensor([1, 0]),
                           centres=torch.tensor([3, 3]))
+
+
+# OpenCV's own maps (tests/fixtures/saliency/make_reference.py)
+REFERENCE = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))), 'fixtures', 'saliency', 'fine_grained_reference.npz')
+
+
+def reference_groups():
+    data = np.load(REFERENCE)
+    for key in data.files:
+        if key.endswith('_images'):
+            group = key[:-len('_images')]
+            yield group, data[key], data[group + '_maps']
+
+
+def test_fine_grained_matches_opencv():
+    """Every pixel of OpenCV's 8-bit map, on Fashion-MNIST and photographs
+    (grey and RGB, 28 to 96 px): tolerance 0 grey levels."""
+    groups = list(reference_groups())
+    assert sum(len(imgs) for _, imgs, _ in groups) == 14
+    for group, imgs, maps in groups:
+        x = torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous()
+        ours = fine_grained_saliency(x)
+        assert ours.dtype == torch.float32 and ours.shape == maps.shape
+        levels = (ours * 255).round().long()
+        assert torch.allclose(ours * 255, levels.float(), atol=1e-3)
+        assert torch.equal(levels, torch.from_numpy(maps).long()), group
+        # the peak SaliencyMix cuts around, first among ties as np.argmax
+        peaks = saliency_peaks(x)
+        for (r, c), ref in zip(peaks.tolist(), maps):
+            assert (r, c) == np.unravel_index(ref.argmax(), ref.shape)
+
+
+def test_fine_grained_float_inputs_and_smooth_variant():
+    _, imgs, maps = next(reference_groups())  # Fashion-MNIST, 0-255 range
+    x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float()
+    # an affine change of the grey levels (normalisation) is undone by the
+    # 0-255 stretch when the image spans the full range
+    full = (x.amin((1, 2, 3)) == 0) & (x.amax((1, 2, 3)) == 255)
+    assert full.sum() >= 4
+    x, maps = x[full], maps[full.numpy()]
+    normed = (x / 255 - 0.286) / 0.353
+    exact = fine_grained_saliency(normed)
+    assert torch.equal((exact * 255).round().long(),
+                       torch.from_numpy(maps).long())
+    smooth = fine_grained_saliency(normed, exact=False)
+    assert smooth.shape == exact.shape and smooth.max() <= 1 + 1e-6
+    corr = torch.corrcoef(torch.stack([smooth.flatten(), exact.flatten()]))
+    assert corr[0, 1] > 0.98
+    # constant image: a zero map, not NaN
+    assert fine_grained_saliency(torch.ones(1, 3, 8, 8)).eq(0).all()
+    with pytest.raises(ValueError, match='channels'):
+        fine_grained_saliency(torch.rand(1, 2, 8, 8))
+    with pytest.raises(ValueError, match='3x3'):
+        fine_grained_saliency(torch.rand(1, 1, 2, 8))
+
+
+def test_spectral_residual_log_amplitude():
+    x = blob_images()
+    log_map = spectral_residual_saliency(x)
+    opencv_map = spectral_residual_saliency(x, log1p=True)
+    assert not torch.allclose(log_map, opencv_map)
+    for detector in ('spectral_residual', 'spectral_residual_opencv'):
+        peaks = saliency_peaks(x, detector=detector)
+        for (r, c), (t, l) in zip(peaks.tolist(), BLOBS):
+            assert t - 1 <= r <= t + 4 and l - 1 <= c <= l + 4
+
+
+def test_boxes_per_batch_use_the_first_source():
+    x = blob_images()
+    torch.manual_seed(3)
+    params = SaliencyMix(box='per_batch').sample_params(x)
+    first = saliency_peaks(x)[params['index'][0]]
+    assert torch.equal(params['centres'], first.expand(4, 2))
+    out = SaliencyMix().mix(x, torch.eye(4), **params)
+    assert torch.equal(out.mask, out.mask[:1].expand_as(out.mask))
