@@ -83,5 +83,6 @@ class ManifoldMix(FeatureMixup):
             out['batch'] = self.mix(hidden, scores, **params)
             return out['batch'].inputs
 
-        logits = forward_mixed_at(model, inputs, params['layer'], mix_hidden)
+        logits = forward_mixed_at(model, inputs, params['layer'], mix_hidden,
+                                  owner=f'{self.name}: `layers`')
         return logits, out['batch']
