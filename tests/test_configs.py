@@ -84,6 +84,21 @@ def small_loader(cfg, roots, batch_size):
     return Runner.build_dataloader(cfg, seed=0)
 
 
+def build_for_step(cfg, folder):
+    """The config's model as the Runner builds it (the top-level
+    data_preprocessor goes to the model), weights initialised (stand-in
+    pretrained files written to ``folder``), in training mode."""
+    torch.manual_seed(0)
+    model_cfg = copy.deepcopy(cfg.model)
+    if cfg.get('data_preprocessor') is not None:
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(model_cfg)
+    standin_pretrained(model, folder)
+    model.init_weights()
+    model.train()
+    return model
+
+
 def test_every_config_is_found():
     names = {osp.relpath(p, ROOT) for p in CONFIGS}
     assert 'configs/quickstart/preactresnet_fashionmnist_cutmix.py' in names
@@ -104,15 +119,7 @@ def test_config_builds_and_steps(path, standin_roots, monkeypatch,
                     'stepped with the hook in '
                     'tests/models/selfsup/test_pseudo_label_configs.py')
     assert cfg.get('default_scope', 'mixtoolbox') == 'mixtoolbox'
-    torch.manual_seed(0)
-    model_cfg = copy.deepcopy(cfg.model)
-    # what the Runner does: the top-level data_preprocessor goes to the model
-    if cfg.get('data_preprocessor') is not None:
-        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(model_cfg)
-    standin_pretrained(model, str(tmp_path))
-    model.init_weights()
-    model.train()
+    model = build_for_step(cfg, str(tmp_path))
     loader = small_loader(cfg.train_dataloader, standin_roots,
                           batch_size=2 if any(
                               name in path for name in

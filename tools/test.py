@@ -5,17 +5,22 @@ Examples:
     python tools/test.py CFG work_dirs/x/epoch_10.pth
     python tools/test.py CFG CKPT --out results.pkl --out-item pred
     bash tools/dist_test.sh CFG CKPT 8
+
+A config the run cannot use stops with ``error: <message>`` on one line and
+exit status 2; ``--debug`` shows the Python traceback instead.
 """
 import argparse
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description='Test (evaluate) a model from a mixtoolbox config.')
+        description='Test (evaluate) a model from a mixtoolbox config.',
+        epilog='A config error is reported as one line "error: <message>" '
+        '(exit status 2); --debug shows the traceback instead.')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='directory for the evaluation '
@@ -34,6 +39,9 @@ def parse_args(argv=None):
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         help='job launcher for distributed testing')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--debug', action='store_true',
+                        help='on a config error, raise it with its full '
+                        'Python traceback instead of the one-line message')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -66,14 +74,23 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def main(argv=None, errors=None):
+    """Evaluate; config errors are raised (see :func:`cli` for the command
+    line, which reports them in one line)."""
+    args = parse_args(argv) if not isinstance(argv, argparse.Namespace) \
+        else argv
     if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+        from mixtoolbox.utils.errors import MissingFileError
+        raise MissingFileError(f'checkpoint not found: {args.checkpoint!r}')
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
 
-    cfg = merge_args(Config.fromfile(args.config), args)
+    from mixtoolbox.utils.config_checks import check_config, load_config
+    cfg = load_config(args.config)
+    if errors is not None:
+        errors.cfg = cfg
+    cfg = merge_args(cfg, args)
+    check_config(cfg, training=False)
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
@@ -83,5 +100,13 @@ def main(argv=None):
     return metrics
 
 
+def cli(argv=None):
+    """The command line: :func:`main` with a user's error (see
+    :func:`mixtoolbox.utils.errors.explain`) printed as one line and exit
+    status 2, unless ``--debug``."""
+    from mixtoolbox.utils.errors import run_tool
+    return run_tool(main, parse_args(argv))
+
+
 if __name__ == '__main__':
-    main()
+    cli()

@@ -5,18 +5,25 @@ Examples:
     python tools/train.py configs/quickstart/preactresnet_fashionmnist_cutmix.py
     python tools/train.py CFG --work-dir work_dirs/x --resume --amp
     bash tools/dist_train.sh CFG 8        # 8 processes via torchrun
+
+A config the run cannot use (unknown type or key, a value out of range,
+parts that do not fit together, a missing data root or weight file) stops
+before anything is built, with ``error: <message>`` on one line and exit
+status 2; ``--debug`` shows the Python traceback instead.
 """
 import argparse
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Train a classifier (or self-supervised model) from a '
-        'mixtoolbox config.')
+        'mixtoolbox config.',
+        epilog='A config error is reported as one line "error: <message>" '
+        '(exit status 2); --debug shows the traceback instead.')
     parser.add_argument('config', help='training config file path')
     parser.add_argument('--work-dir', help='directory for logs and '
                         'checkpoints (default: work_dirs/<config name>)')
@@ -44,6 +51,9 @@ def parse_args(argv=None):
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         help='job launcher for distributed training')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--debug', action='store_true',
+                        help='on a config error, raise it with its full '
+                        'Python traceback instead of the one-line message')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -73,9 +83,10 @@ def merge_args(cfg, args):
         cfg.resume, cfg.load_from = True, args.resume
 
     if args.auto_scale_lr:
-        if 'auto_scale_lr' not in cfg or \
+        if not isinstance(cfg.get('auto_scale_lr'), dict) or \
                 'base_batch_size' not in cfg.auto_scale_lr:
-            raise ValueError('--auto-scale-lr needs `auto_scale_lr = '
+            from mixtoolbox.utils.errors import ConfigError
+            raise ConfigError('--auto-scale-lr needs `auto_scale_lr = '
                              'dict(base_batch_size=...)` in the config')
         cfg.auto_scale_lr.enable = True
 
@@ -93,13 +104,20 @@ def merge_args(cfg, args):
     return cfg
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def main(argv=None, errors=None):
+    """Train; config errors are raised (see :func:`cli` for the command
+    line, which reports them in one line)."""
+    args = parse_args(argv) if not isinstance(argv, argparse.Namespace) \
+        else argv
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
 
-    cfg = Config.fromfile(args.config)
+    from mixtoolbox.utils.config_checks import check_config, load_config
+    cfg = load_config(args.config)
+    if errors is not None:
+        errors.cfg = cfg
     cfg = merge_args(cfg, args)
+    check_config(cfg, training=True)
 
     if 'runner_type' in cfg:
         from mmengine.registry import RUNNERS
@@ -111,5 +129,13 @@ def main(argv=None):
     return runner
 
 
+def cli(argv=None):
+    """The command line: :func:`main` with a user's error (see
+    :func:`mixtoolbox.utils.errors.explain`) printed as one line and exit
+    status 2, unless ``--debug``."""
+    from mixtoolbox.utils.errors import run_tool
+    return run_tool(main, parse_args(argv))
+
+
 if __name__ == '__main__':
-    main()
+    cli()

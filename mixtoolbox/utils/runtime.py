@@ -3,6 +3,8 @@ import copy
 
 import torch
 
+from .errors import ConfigError
+
 
 def amp_optim_wrapper(optim_wrapper: dict) -> dict:
     """The config's optimizer wrapper switched to mixed precision: mmengine's
@@ -12,7 +14,7 @@ def amp_optim_wrapper(optim_wrapper: dict) -> dict:
     if wrapper_type in ('AmpOptimWrapper', 'BF16OptimWrapper'):
         return cfg
     if wrapper_type != 'OptimWrapper':
-        raise ValueError('--amp only replaces a plain OptimWrapper; the '
+        raise ConfigError('--amp only replaces a plain OptimWrapper; the '
                          f'config uses {wrapper_type!r}')
     if torch.cuda.is_available():
         cfg.update(type='AmpOptimWrapper', loss_scale='dynamic')

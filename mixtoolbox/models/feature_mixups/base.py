@@ -50,12 +50,14 @@ def stage_output_replaced(backbone, layer: int, fn: Callable[[Tensor],
 
 
 def forward_mixed_at(model, inputs: Tensor, layer: int,
-                     fn: Callable[[Tensor], Tensor]) -> Tensor:
+                     fn: Callable[[Tensor], Tensor],
+                     owner: str = 'forward_mixed_at') -> Tensor:
     """Logits of ``model`` with ``fn`` applied to the hidden state at
-    ``layer`` (0: to the inputs)."""
+    ``layer`` (0: to the inputs); ``owner`` (the mixup and its option)
+    names the setting in the error for a layer the backbone lacks."""
     if layer == 0:
         return model.head(model.extract_feat(fn(inputs)))
-    check_layer(layer, model.backbone, 'forward_mixed_at')
+    check_layer(layer, model.backbone, owner)
     with stage_output_replaced(model.backbone, layer, fn):
         return model.head(model.extract_feat(inputs))
 

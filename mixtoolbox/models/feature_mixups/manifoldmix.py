@@ -87,15 +87,15 @@ class ManifoldMix(FeatureMixup):
         first = self.sample_params(inputs)
         return [dict(first, lam=float(lam)) for lam in lams]
 
-    @staticmethod
-    def _forward_at(model, inputs, layer, make_batch):
+    def _forward_at(self, model, inputs, layer, make_batch):
         out = {}
 
         def mix_hidden(hidden):
             out['batch'] = make_batch(hidden)
             return out['batch'].inputs
 
-        logits = forward_mixed_at(model, inputs, layer, mix_hidden)
+        logits = forward_mixed_at(model, inputs, layer, mix_hidden,
+                                  owner=f'{self.name}: `layers`')
         return logits, out['batch']
 
     def interp_forward_train(self, model, inputs, scores, parts):

@@ -108,5 +108,6 @@ class MultiMix(FeatureMixup):
             out['batch'] = self.mix(hidden, scores, **params)
             return out['batch'].inputs
 
-        logits = forward_mixed_at(model, inputs, self.layer, mix_hidden)
+        logits = forward_mixed_at(model, inputs, self.layer, mix_hidden,
+                                  owner=f'{self.name}: `layer`')
         return logits, out['batch']
