@@ -98,12 +98,14 @@ class OnlineClusteringHook(Hook):
     # ----------------------------------------------------------- memory
     def kmeans(self, feats: torch.Tensor) -> None:
         """(Re-)initialise labels and centroids from ``feats`` (rank 0)."""
-        labels = torch.zeros(feats.size(0), dtype=torch.long)
-        centroids = torch.zeros(self.num_clusters, feats.size(1))
+        # the memory, labels and centroids live on the CPU
+        labels = torch.zeros(feats.size(0), dtype=torch.long, device='cpu')
+        centroids = torch.zeros(self.num_clusters, feats.size(1),
+                                device='cpu')
         if get_rank() == 0:
             km = KMeans(n_clusters=self.num_clusters, random_state=self.seed,
                         **self.kmeans_cfg)
-            km.fit(feats.numpy().astype(np.float64))
+            km.fit(feats.cpu().numpy().astype(np.float64))
             labels = torch.from_numpy(km.labels_.astype(np.int64))
             centroids = torch.from_numpy(km.cluster_centers_).float()
         broadcast(labels, src=0)
@@ -128,9 +130,10 @@ class OnlineClusteringHook(Hook):
             x = views[1] if isinstance(views, (list, tuple)) else views
             feats.append(model.cluster_features(x).float().cpu())
             idx.append(torch.tensor([s.sample_idx
-                                     for s in data['data_samples']]))
+                                     for s in data['data_samples']],
+                                    device='cpu'))
         feats, idx = _gather(torch.cat(feats)), _gather(torch.cat(idx))
-        memory = torch.zeros(len(dataset), feats.size(1))
+        memory = torch.zeros(len(dataset), feats.size(1), device='cpu')
         memory[idx] = feats
         self.kmeans(memory)
 
@@ -160,7 +163,8 @@ class OnlineClusteringHook(Hook):
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
         samples = data_batch['data_samples']
-        self._batch_idx = torch.tensor([s.sample_idx for s in samples])
+        self._batch_idx = torch.tensor([s.sample_idx for s in samples],
+                                       device='cpu')
         for sample, label in zip(samples, self.labels[self._batch_idx]):
             sample.set_field(label.clone(), 'pseudo_label')
 

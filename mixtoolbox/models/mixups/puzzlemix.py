@@ -162,15 +162,16 @@ class PuzzleMix(BaseMixup):
                 add[lab][second] += g * (tab[0, lab] + tab[1, lab]) / 2
             weights.append(beta + g * (tab[1, 0] + tab[0, 1] - tab[1, 1]
                                        - tab[0, 0]) / 2)
-        m = torch.arange(d + 1, dtype=torch.float64) / d
+        # the unary goes to the CPU graph cut: built there
+        m = torch.arange(d + 1, dtype=torch.float64, device='cpu') / d
         binom = torch.tensor([math.comb(d, i) for i in range(d + 1)],
-                             dtype=torch.float64)
+                             dtype=torch.float64, device='cpu')
         prior = -torch.log(binom * lam ** (m * d) * (1 - lam) ** (d - m * d)
                            + 1e-8) * self.eta / block_num ** 2
         keep = (own + add[0]).double().cpu()[..., None]
         hide = (par + add[1]).double().cpu()[..., None]
         unary = (1 - m) * keep + m * hide + prior
-        return (unary.numpy(), weights[0].double().cpu().numpy(),
+        return (unary.cpu().numpy(), weights[0].double().cpu().numpy(),
                 weights[1].double().cpu().numpy())
 
     def solve(self, inputs, saliency, lam, index, block_num, scale) -> dict:

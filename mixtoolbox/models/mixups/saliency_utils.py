@@ -95,9 +95,9 @@ def transport_sources(visible: Tensor, saliency: Tensor, eps: float) -> Tensor:
     """
     n, t2 = visible.shape
     side = math.isqrt(t2)
-    yx = torch.stack(torch.meshgrid(
-        torch.arange(side), torch.arange(side), indexing='ij'), -1)
-    yx = yx.reshape(-1, 2).to(visible.device, torch.float32)
+    pos = torch.arange(side, device=visible.device, dtype=torch.float32)
+    yx = torch.stack(torch.meshgrid(pos, pos, indexing='ij'), -1)
+    yx = yx.reshape(-1, 2)
     dist = torch.cdist(yx, yx).pow(2) / max(side - 1, 1) ** 2
     cost = eps * dist - saliency.float()[:, :, None] * visible[:, None, :]
     inf = torch.tensor(float('inf'), device=cost.device)
