@@ -108,7 +108,7 @@ def test_every_config_is_found():
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, ROOT) for p in CONFIGS])
 def test_config_builds_and_steps(path, standin_roots, monkeypatch,
-                                 tmp_path):
+                                 tmp_path, device, amp):
     # stand-in CIFAR files cannot match the official md5 sums
     for cls in (CIFAR10, CIFAR100):
         monkeypatch.setattr(cls, '_check_integrity', lambda self: True)
@@ -120,12 +120,16 @@ def test_config_builds_and_steps(path, standin_roots, monkeypatch,
                     'tests/models/selfsup/test_pseudo_label_configs.py')
     assert cfg.get('default_scope', 'mixtoolbox') == 'mixtoolbox'
     model = build_for_step(cfg, str(tmp_path))
+    model.to(device)  # `pytest --device`; amp: float16 under CUDA
     loader = small_loader(cfg.train_dataloader, standin_roots,
                           batch_size=2 if any(
                               name in path for name in
                               ('imagenet', 'cub', 'aircraft')) else 4)
     data = next(iter(loader))
-    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    optim_cfg = copy.deepcopy(cfg.optim_wrapper)
+    if amp:
+        optim_cfg.update(type='AmpOptimWrapper', dtype=amp)
+    optim_wrapper = build_optim_wrapper(model, optim_cfg)
     log_vars = model.train_step(data, optim_wrapper)
     assert log_vars, path
     for key, value in log_vars.items():

@@ -25,15 +25,39 @@ What is measured:
   tensor memory, independent of the other models in the process and of the
   allocator's caching (resident-set size is neither).
 
+**ImageNet suite** (``--suite imagenet-r50``): the methods of the GPU speed
+table of Venkataramanan, Kijak, Amsaleg and Avrithis, "Teach me how to
+Interpolate a Myriad of Embeddings", arXiv:2206.14868, 2022 (the version with
+self-distillation of "Embedding Space Interpolation Beyond Mini-Batch, Beyond
+Pairs and Beyond Examples", NeurIPS 2023), Tables 2 and 6 (ResNet-50,
+224×224, images/s on a V100),
+plus R-Mix, AutoMix and SAMix, at ResNet-50 / 224 px / 1000 classes. A
+method with a ``configs/*/resnet50_imagenet_*.py`` config uses it; the
+others take their CIFAR-100 config's mixing policy (and modifiers) on the
+ResNet-50 ImageNet model and pipeline of those configs, with PuzzleMix's
+block counts restricted to the ones whose blocks tile 224 px (the output
+says which). The table gives images/s, the throughput ratio to vanilla
+(= vanilla's step time / the method's), peak CUDA memory, the paper's ratio
+(its images/s over its baseline's) and the speed goals of this toolbox.
+On CUDA each step is timed with CUDA events (and ``perf_counter`` after a
+``torch.cuda.synchronize``); ``--amp`` trains under float16 autocast with
+mmengine's ``AmpOptimWrapper`` (bfloat16 ``BF16OptimWrapper`` on a CPU).
+
 Example (the table of docs/benchmarks.md)::
 
     python tools/analysis/benchmark_methods.py \\
         'configs/*/preactresnet18_cifar100_*.py' --batch-size 128 --reps 3 \\
         --threads 1 --out work_dirs/benchmarks/methods_preactresnet18_cifar100
+
+The GPU table (tools/dev/gpu_check.sh runs it)::
+
+    python tools/analysis/benchmark_methods.py --suite imagenet-r50 \\
+        --device cuda --batch-size 128 [--amp] --out work_dirs/gpu_r50
 """
 import argparse
 import copy
 import glob
+import inspect
 import json
 import os
 import os.path as osp
@@ -48,6 +72,50 @@ import torch
 IMAGE_SHAPES = {'CIFAR10': (32, 32, 3), 'CIFAR100': (32, 32, 3),
                 'MNIST': (28, 28, 1), 'FashionMNIST': (28, 28, 1)}
 
+# --suite imagenet-r50: (method, configs/ path). A resnet50_imagenet config
+# is used as it is; a CIFAR-100 config lends its mixing policy and modifiers
+# to the ResNet-50 ImageNet model / pipeline of R50_IMAGENET.
+R50_IMAGENET = 'configs/multimix/resnet50_imagenet_multimix.py'
+IMAGENET_SUITE = [
+    ('vanilla', 'configs/vanilla/preactresnet18_cifar100_vanilla.py'),
+    ('mixup', 'configs/mixup/preactresnet18_cifar100_mixup.py'),
+    ('cutmix', 'configs/cutmix/preactresnet18_cifar100_cutmix.py'),
+    ('manifoldmix',
+     'configs/manifoldmix/preactresnet18_cifar100_manifoldmix.py'),
+    ('multimix', 'configs/multimix/resnet50_imagenet_multimix.py'),
+    ('multimix_dense',
+     'configs/multimix/resnet50_imagenet_multimix_dense.py'),
+    ('multimix_distil',
+     'configs/multimix/resnet50_imagenet_multimix_distil.py'),
+    ('multimix_dense_distil',
+     'configs/multimix/resnet50_imagenet_multimix_dense_distil.py'),
+    ('puzzlemix', 'configs/puzzlemix/preactresnet18_cifar100_puzzlemix.py'),
+    ('comixup', 'configs/comixup/preactresnet18_cifar100_comixup.py'),
+    ('rmix', 'configs/rmix/preactresnet18_cifar100_rmix.py'),
+    ('automix', 'configs/automix/resnet50_imagenet_automix.py'),
+    ('samix', 'configs/samix/resnet50_imagenet_samix.py'),
+]
+# ResNet-50 training speed (images/s, x 10^3, one V100, forward + backward)
+# of Venkataramanan et al. (arXiv:2206.14868) Tables 2 and 6; the ratio to
+# their baseline (1.17) is what compares across GPUs.
+PAPER_R50_KIMG_S = {'vanilla': 1.17, 'mixup': 1.14, 'cutmix': 1.16,
+                    'manifoldmix': 1.15, 'puzzlemix': 0.84, 'comixup': 0.62,
+                    'multimix': 1.16, 'multimix_distil': 1.06,
+                    'multimix_dense': 0.95, 'multimix_dense_distil': 0.83}
+# the paper's row names
+LABELS = {'multimix_dense': 'MultiMix + dense',
+          'multimix_distil': 'MultiMix + distil',
+          'multimix_dense_distil': 'MultiMix + dense + distil'}
+# speed goals of this toolbox (throughput relative to vanilla on the same
+# GPU and batch): (lowest ratio, what it stands for). + distil: 0.9 x the
+# paper's own ratio; SAMix: a step at most 2.2 x vanilla's.
+GOALS = {'multimix': (0.97, '>= 0.97x'),
+         'multimix_dense': (0.85, '>= 0.85x'),
+         'multimix_distil': (0.9 * 1.06 / 1.17, '>= 0.9 x paper'),
+         'puzzlemix': (0.8, '>= 0.8x'),
+         'comixup': (0.6, '>= 0.6x'),
+         'samix': (1 / 2.2, 'step <= 2.2x')}
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
@@ -55,8 +123,21 @@ def parse_args(argv=None):
         'memory of method configs relative to a vanilla config, measured '
         'interleaved in one process on a random batch; writes a Markdown '
         'table and JSON. See the module docstring for what is measured.')
-    parser.add_argument('configs', nargs='+', help='method config files or '
+    parser.add_argument('configs', nargs='*', help='method config files or '
                         'glob patterns (quoted globs are expanded here)')
+    parser.add_argument('--suite', choices=['imagenet-r50'],
+                        help='instead of CONFIGS: the methods of the GPU '
+                        'speed table (vanilla, Mixup, CutMix, ManifoldMix, '
+                        'MultiMix and its dense / distil variants, PuzzleMix,'
+                        ' Co-Mixup, R-Mix, AutoMix, SAMix) at ResNet-50, '
+                        '224 px, 1000 classes, beside the published ratios')
+    parser.add_argument('--methods', nargs='+', metavar='NAME',
+                        help='with --suite: only these methods (vanilla is '
+                        'always included)')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: float16 autocast with '
+                        'loss scaling (AmpOptimWrapper) on CUDA, bfloat16 '
+                        '(BF16OptimWrapper) on a CPU')
     parser.add_argument('--baseline', help='the vanilla config the ratios '
                         'refer to (default: configs/vanilla/<model>_<dataset>'
                         '_vanilla.py named after the first config)')
@@ -85,6 +166,18 @@ def parse_args(argv=None):
                          f'{value}')
     if args.warmup < 0:
         parser.error(f'--warmup must be >= 0, got {args.warmup}')
+    if bool(args.configs) == bool(args.suite):
+        parser.error('give CONFIGS or --suite (one of them)')
+    names = [name for name, _ in IMAGENET_SUITE]
+    for name in args.methods or []:
+        if name not in names:
+            parser.error(f'--methods: unknown method {name!r}; choose from '
+                         f'{names}')
+    if args.methods and not args.suite:
+        parser.error('--methods needs --suite')
+    if args.device == 'cuda' and not torch.cuda.is_available():
+        parser.error('--device cuda: CUDA is not available (torch '
+                     f'{torch.__version__})')
     return args
 
 
@@ -142,22 +235,106 @@ def random_batch(cfg, batch_size, image_size, seed):
     return FUNCTIONS.get(collate['type'])(samples)
 
 
+def optim_config(cfg, amp: bool, device):
+    """The config's optimiser wrapper, or its mixed-precision version."""
+    optim = copy.deepcopy(cfg.optim_wrapper)
+    if amp:
+        optim.update(type='AmpOptimWrapper', dtype='float16') \
+            if device.type == 'cuda' else optim.update(
+                type='BF16OptimWrapper')
+    return optim
+
+
 def build(path, args, device):
+    """Model, optimiser wrapper and a random batch of a config (a path or a
+    loaded ``Config``)."""
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
 
     from mixtoolbox.registry import MODELS
-    cfg = Config.fromfile(path)
+    cfg = Config.fromfile(path) if isinstance(path, str) else path
     model_cfg = copy.deepcopy(cfg.model)
     if cfg.get('data_preprocessor') is not None:
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(model_cfg)
     model.init_weights()
     model.to(device).train()
-    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    optim = build_optim_wrapper(model, optim_config(cfg, args.amp, device))
     data = random_batch(cfg, args.batch_size, args.image_size, args.seed)
     return dict(model=model, optim=optim, data=data,
                 batch=len(data['data_samples']))
+
+
+def _set_crop(node, size: int) -> None:
+    """Every RandomResizedCrop of a pipeline (also inside MultiView) crops
+    to ``size``."""
+    if isinstance(node, dict):
+        if node.get('type') == 'RandomResizedCrop':
+            node['scale'] = size
+        for value in node.values():
+            _set_crop(value, size)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _set_crop(value, size)
+
+
+def _fit_policy(policy, size: int) -> list:
+    """Adapt size-bound settings of a CIFAR mixing policy to ``size`` px;
+    returns what was changed (for the output)."""
+    from mixtoolbox.models.mixups import PuzzleMix
+    notes = []
+    for mix in policy:
+        if mix.get('type') != 'PuzzleMix':
+            continue
+        defaults = inspect.signature(PuzzleMix).parameters
+        neigh = mix.get('neigh_size', defaults['neigh_size'].default)
+        tsz = mix.get('t_size', defaults['t_size'].default)
+        blocks = mix.get('block_nums', defaults['block_nums'].default)
+        fit = tuple(b for b in blocks if size % b == 0
+                    and (size // b) % min(neigh, size // b) == 0
+                    and (size // b) % min(tsz, size // b) == 0)
+        if not fit:
+            raise ValueError(f'PuzzleMix: none of block_nums {blocks} tiles '
+                             f'{size} px; give --image-size')
+        if fit != tuple(blocks):
+            mix['block_nums'] = fit
+            notes.append(f'PuzzleMix block_nums {tuple(blocks)} -> {fit} '
+                         f'(blocks of {size} px divisible by neigh_size '
+                         f'{neigh} and t_size {tsz})')
+    return notes
+
+
+def suite_configs(args, root: str):
+    """``[(method, Config, source note)]`` of ``--suite imagenet-r50``."""
+    from mmengine.config import Config
+    wanted = set(args.methods or [m for m, _ in IMAGENET_SUITE])
+    wanted.add('vanilla')
+    size = args.image_size[0] if args.image_size else 224
+    base = Config.fromfile(osp.join(root, R50_IMAGENET))
+    out = []
+    for method, rel in IMAGENET_SUITE:
+        if method not in wanted:
+            continue
+        src = Config.fromfile(osp.join(root, rel))
+        if 'resnet50_imagenet' in rel:
+            cfg, note = src, f'`{rel}`'
+        else:
+            cfg = copy.deepcopy(base)
+            cfg.model.mix_policy = copy.deepcopy(
+                src.model.get('mix_policy', []))
+            cfg.model.pop('modifiers', None)
+            if 'modifiers' in src.model:
+                cfg.model.modifiers = copy.deepcopy(src.model.modifiers)
+            policy = [dict(m) for m in cfg.model.mix_policy]
+            changes = _fit_policy(policy, size)
+            cfg.model.mix_policy = policy
+            note = (f'`{rel}` policy on the ResNet-50 ImageNet model and '
+                    f'pipeline of `{R50_IMAGENET}`'
+                    + ''.join(f'; {c}' for c in changes))
+        if args.image_size:
+            _set_crop(cfg.train_dataloader, size)
+        out.append((method, cfg, note))
+    return out
 
 
 def peak_memory_mib(run, device):
@@ -183,29 +360,45 @@ def peak_memory_mib(run, device):
     return peak / 2**20
 
 
-def measure(paths, args, device):
-    """{path: {wall_s, cpu_s, peak_mib, batch}} (medians)."""
-    runs = {p: build(p, args, device) for p in paths}
-    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: 0)
+def measure(paths, args, device, configs=None):
+    """{key: {wall_s, cpu_s, cuda_s, peak_mib, batch}} (medians); a key is a
+    config path, or a name of ``configs`` (name -> Config)."""
+    configs = configs or {}
+    runs = {p: build(configs.get(p, p), args, device) for p in paths}
+    cuda = device.type == 'cuda'
+    sync = torch.cuda.synchronize if cuda else (lambda: 0)
     for run in runs.values():
         run['step'] = (lambda r: lambda: (r['model'].train_step(
             r['data'], r['optim']), sync()))(run)
-        run['wall'], run['cpu'] = [], []
+        run['wall'], run['cpu'], run['cuda'] = [], [], []
     for rnd in range(args.warmup + args.reps):
         order = paths[rnd % len(paths):] + paths[:rnd % len(paths)]
         for path in order:
             run = runs[path]
+            sync()
+            if cuda:
+                start, end = (torch.cuda.Event(enable_timing=True)
+                              for _ in range(2))
+                start.record()
             t0, c0 = time.perf_counter(), time.process_time()
-            run['step']()
+            run['step']()  # ends with a synchronize on CUDA
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            if cuda:
+                end.record()
+                end.synchronize()
             if rnd >= args.warmup:
-                run['wall'].append(time.perf_counter() - t0)
-                run['cpu'].append(time.process_time() - c0)
+                run['wall'].append(wall)
+                run['cpu'].append(cpu)
+                if cuda:
+                    run['cuda'].append(start.elapsed_time(end) / 1e3)
     results = {}
     for path, run in runs.items():
         results[path] = dict(
             batch=run['batch'], wall_s=statistics.median(run['wall']),
             cpu_s=statistics.median(run['cpu']), wall_all_s=run['wall'],
+            cuda_s=statistics.median(run['cuda']) if cuda else None,
             peak_mib=None if args.no_memory else peak_memory_mib(run, device))
+        del run['model'], run['optim']  # free the device for the next
     return results
 
 
@@ -260,16 +453,103 @@ def quiet_setup(threads, name: str) -> None:
     MMLogger.get_instance(name, log_level='WARNING')
 
 
+def suite_markdown(rows, meta):
+    """The --suite table: throughput and memory beside the paper's ratio
+    and the goal."""
+    cuda = meta['device'] == 'cuda'
+    lines = [f'{meta["machine"]}; torch {meta["torch"]}, device '
+             f'{meta["device"]}, {meta["precision"]}, batch {meta["batch"]}'
+             f', {meta["image_size"]} px; median of {meta["reps"]} '
+             f'interleaved rounds after {meta["warmup"]} warm-up round(s); '
+             f'{meta["date"]}.', '',
+             '| method | step (ms) | images/s | vs vanilla | paper (V100) '
+             '| goal | peak memory (MiB) | config |',
+             '|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        paper = '-' if r['paper_ratio'] is None else \
+            f'{r["paper_ratio"]:.2f}×'
+        goal = '-' if r['goal'] is None else \
+            f'{r["goal"]}: {"met" if r["goal_met"] else "**missed**"}'
+        mem = '-' if r['peak_mib'] is None else f'{r["peak_mib"]:.0f}'
+        lines.append(f'| {LABELS.get(r["method"], r["method"])} | '
+                     f'{r["wall_s"] * 1e3:.1f} | '
+                     f'{r["images_per_s"]:.1f} | {r["vs_vanilla"]:.2f}× | '
+                     f'{paper} | {goal} | {mem} | {r["source"]} |')
+    lines += ['', '"vs vanilla": images/s over vanilla\'s (vanilla\'s step '
+              'time / the method\'s), measured side by side. "paper": '
+              'images/s over the baseline\'s in Venkataramanan et al., '
+              'arXiv:2206.14868, Tables 2 and 6 (ResNet-50, one V100). '
+              + ('Step time: wall clock around train_step with a '
+                 'torch.cuda.synchronize (CUDA events agree within the '
+                 'JSON\'s cuda_s); peak memory: '
+                 'torch.cuda.max_memory_allocated over the step, reset per '
+                 'method.' if cuda else 'Peak memory: live CPU tensor '
+                 'memory of the step (torch.profiler).')]
+    return '\n'.join(lines)
+
+
+def run_suite(args, device):
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    items = suite_configs(args, root)
+    configs = {method: cfg for method, cfg, _ in items}
+    names = list(configs)
+    for method, _, note in items:
+        print(f'[suite] {method}: {note}', flush=True)
+    if args.device == 'cuda':
+        torch.backends.cudnn.benchmark = True
+    results = measure(names, args, device, configs)
+    base = results['vanilla']
+    rows = []
+    for (method, _, note) in items:
+        r = dict(method=method, source=note, **results[method])
+        r['images_per_s'] = r['batch'] / r['wall_s']
+        r['vs_vanilla'] = base['wall_s'] / r['wall_s'] * (
+            r['batch'] / base['batch'])
+        paper = PAPER_R50_KIMG_S.get(method)
+        r['paper_ratio'] = None if paper is None else \
+            paper / PAPER_R50_KIMG_S['vanilla']
+        goal = GOALS.get(method)
+        r['goal'] = None if goal is None else goal[1]
+        r['goal_ratio'] = None if goal is None else goal[0]
+        r['goal_met'] = None if goal is None else r['vs_vanilla'] >= goal[0]
+        rows.append(r)
+    precision = 'fp32' if not args.amp else (
+        'float16 autocast (AmpOptimWrapper)' if args.device == 'cuda'
+        else 'bfloat16 autocast (BF16OptimWrapper)')
+    meta = dict(machine=machine(args), torch=torch.__version__,
+                threads=torch.get_num_threads(), device=args.device,
+                reps=args.reps, warmup=args.warmup, suite=args.suite,
+                precision=precision, batch=base['batch'],
+                image_size=args.image_size[0] if args.image_size else 224,
+                cudnn_benchmark=args.device == 'cuda',
+                date=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()))
+    return rows, meta, suite_markdown(rows, meta)
+
+
 def main(argv=None):
     args = parse_args(argv)
     quiet_setup(args.threads, 'benchmark_methods')
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
+    device = torch.device(args.device)
+    if args.suite:
+        rows, meta, table = run_suite(args, device)
+    else:
+        rows, meta, table = run_configs(args, device)
+    print(table)
+    if args.out:
+        with open(args.out + '.md', 'w') as f:
+            f.write(table + '\n')
+        with open(args.out + '.json', 'w') as f:
+            json.dump(dict(meta=meta, rows=rows), f, indent=2)
+    return dict(meta=meta, rows=rows)
+
+
+def run_configs(args, device):
     paths = expand(args.configs)
     baseline = args.baseline or default_baseline(paths[0])
     paths = [baseline] + [p for p in paths
                           if osp.abspath(p) != osp.abspath(baseline)]
-    device = torch.device(args.device)
     results = measure(paths, args, device)
     base = results[baseline]
     rows = []
@@ -282,16 +562,9 @@ def main(argv=None):
         rows.append(r)
     meta = dict(machine=machine(args), torch=torch.__version__,
                 threads=torch.get_num_threads(), device=args.device,
-                reps=args.reps, warmup=args.warmup,
+                reps=args.reps, warmup=args.warmup, amp=args.amp,
                 baseline=osp.relpath(baseline), baseline_batch=base['batch'])
-    table = markdown(rows, meta)
-    print(table)
-    if args.out:
-        with open(args.out + '.md', 'w') as f:
-            f.write(table + '\n')
-        with open(args.out + '.json', 'w') as f:
-            json.dump(dict(meta=meta, rows=rows), f, indent=2)
-    return dict(meta=meta, rows=rows)
+    return rows, meta, markdown(rows, meta)
 
 
 if __name__ == '__main__':

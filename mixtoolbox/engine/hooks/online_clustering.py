@@ -183,7 +183,7 @@ class OnlineClusteringHook(Hook):
     # ----------------------------------------------------------- memory
     def _kmeans(self, feats: torch.Tensor, k: int, seed: int):
         km = KMeans(n_clusters=k, random_state=seed, **self.kmeans_cfg)
-        km.fit(feats.numpy().astype(np.float64))
+        km.fit(feats.cpu().numpy().astype(np.float64))
         return torch.from_numpy(km.labels_.astype(np.int64))
 
     def init_memory(self, feats: torch.Tensor) -> None:
@@ -219,9 +219,10 @@ class OnlineClusteringHook(Hook):
             x = x[0] if isinstance(x, (list, tuple)) else x
             feats.append(model.cluster_features(x).float().cpu())
             idx.append(torch.tensor([s.sample_idx
-                                     for s in data['data_samples']]))
+                                     for s in data['data_samples']],
+                                    device='cpu'))
         feats, idx = _gather(torch.cat(feats)), _gather(torch.cat(idx))
-        memory = torch.zeros(len(dataset), feats.size(1))
+        memory = torch.zeros(len(dataset), feats.size(1), device='cpu')
         memory[idx] = feats
         self.init_memory(memory)
 
@@ -325,7 +326,8 @@ class OnlineClusteringHook(Hook):
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
         samples = data_batch['data_samples']
-        self._batch_idx = torch.tensor([s.sample_idx for s in samples])
+        self._batch_idx = torch.tensor([s.sample_idx for s in samples],
+                                       device='cpu')
         for sample, label in zip(samples, self.labels[self._batch_idx]):
             sample.set_field(label.clone(), 'pseudo_label')
 

@@ -47,7 +47,7 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
     """
     check_num_bins(num_bins, 'calibration_errors')
     conf = torch.as_tensor(confidences, dtype=torch.float64).flatten()
-    hit = torch.as_tensor(correct).flatten().to(torch.float64)
+    hit = torch.as_tensor(correct).flatten().to(conf.device, torch.float64)
     if conf.numel() == 0:
         raise ValueError('calibration_errors: no samples')
     if conf.shape != hit.shape:
@@ -63,9 +63,11 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
                          f'{conf.max().item():g}]')
     # bucketize(right=False) puts x in bin m when edge[m-1] < x <= edge[m],
     # i.e. bins closed on the right as in seed 002.
-    inner_edges = torch.arange(1, num_bins, dtype=torch.float64) / num_bins
+    inner_edges = torch.arange(1, num_bins, dtype=torch.float64,
+                               device=conf.device) / num_bins
     bins = torch.bucketize(conf, inner_edges)
-    size = torch.zeros(num_bins, dtype=torch.float64).index_add_(
+    size = torch.zeros(num_bins, dtype=torch.float64,
+                       device=conf.device).index_add_(
         0, bins, torch.ones_like(conf))
     conf_sum = torch.zeros_like(size).index_add_(0, bins, conf)
     hit_sum = torch.zeros_like(size).index_add_(0, bins, hit)

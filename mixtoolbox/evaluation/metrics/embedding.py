@@ -162,7 +162,7 @@ class AlignmentUniformity(BaseMetric):
 
     def compute_metrics(self, results: List) -> dict:
         z = torch.stack([e for e, _ in results])
-        y = torch.tensor([label for _, label in results])
+        y = torch.tensor([label for _, label in results], device=z.device)
         return dict(alignment=alignment(z, y, self.alpha, self.normalize),
                     uniformity=uniformity(z, self.t, self.normalize))
 

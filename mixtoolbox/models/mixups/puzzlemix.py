@@ -174,9 +174,10 @@ class PuzzleMix(BaseMixup):
         """``[N, b, b, n_labels]`` unary: saliency/data terms plus the
         binomial mixing prior of ratio ``lam`` (label t ↔ m = t/d)."""
         d = self.n_labels - 1
-        m = torch.arange(d + 1, dtype=torch.float64) / d
+        # the unary goes to the CPU graph cut: built there
+        m = torch.arange(d + 1, dtype=torch.float64, device='cpu') / d
         binom = torch.tensor([math.comb(d, i) for i in range(d + 1)],
-                             dtype=torch.float64)
+                             dtype=torch.float64, device='cpu')
         prior = -torch.log(binom * lam ** (m * d) * (1 - lam) ** (d - m * d)
                            + 1e-8) * self.eta / block_num ** 2
         return ((1 - m) * keep + m * hide + prior).numpy()
