@@ -1,5 +1,6 @@
 from .backbones import *  # noqa: F401,F403
 from .classifiers import *  # noqa: F401,F403
+from .data_preprocessors import *  # noqa: F401,F403
 from .feature_mixups import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .modifiers import *  # noqa: F401,F403
