@@ -70,6 +70,8 @@ def main(argv=None):
     args = parse_args(argv)
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
+    readable_checkpoint_or_exit(args.checkpoint)
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
 

@@ -100,6 +100,9 @@ def main(argv=None):
 
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    from mixtoolbox.utils.checkpoint import resolve_resume
+    notes = []  # said through the run's logger once it exists
+    resolve_resume(cfg, log=notes.append)
 
     if 'runner_type' in cfg:
         from mmengine.registry import RUNNERS
@@ -107,8 +110,26 @@ def main(argv=None):
     else:
         from mmengine.runner import Runner
         runner = Runner.from_cfg(cfg)
+    for note in notes:
+        runner.logger.warning(note)
     runner.train()
+    close_process_group()
     return runner
+
+
+def close_process_group():
+    """Tear the process group down while the interpreter is fully alive.
+
+    A process that leaves it to interpreter shutdown aborts now and then
+    (SIGABRT, "terminate called without an active exception"): the gloo
+    group's C++ threads and pending work are destroyed during Python's
+    finalization. Only after a successful run: after a failure another rank
+    may be stuck in a collective, and the process just exits.
+    """
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 if __name__ == '__main__':
