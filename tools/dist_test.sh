@@ -10,13 +10,18 @@ CHECKPOINT=$2
 GPUS=$3
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
 DIR="$(cd "$(dirname "$0")" && pwd)"
 PYTHON=${PYTHON:-python}
 
+# one node without PORT: a free port (torchrun's standalone rendezvous)
+if [ "$NNODES" = 1 ] && [ -z "${PORT:-}" ]; then
+  RDZV=(--standalone)
+else
+  RDZV=(--nnodes="$NNODES" --node_rank="$NODE_RANK"
+        --master_addr="$MASTER_ADDR" --master_port="${PORT:-29500}")
+fi
+
 PYTHONPATH="$DIR/..:${PYTHONPATH:-}" \
-"$PYTHON" -m torch.distributed.run \
-    --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$GPUS" --master_port="$PORT" \
+"$PYTHON" -m torch.distributed.run "${RDZV[@]}" --nproc_per_node="$GPUS" \
     "$DIR/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"

@@ -82,6 +82,8 @@ def main(argv=None, errors=None):
     if not osp.isfile(args.checkpoint):
         from mixtoolbox.utils.errors import MissingFileError
         raise MissingFileError(f'checkpoint not found: {args.checkpoint!r}')
+    from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
+    readable_checkpoint_or_exit(args.checkpoint)
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
 

@@ -118,6 +118,9 @@ def main(argv=None, errors=None):
         errors.cfg = cfg
     cfg = merge_args(cfg, args)
     check_config(cfg, training=True)
+    from mixtoolbox.utils.checkpoint import resolve_resume
+    notes = []  # said through the run's logger once it exists
+    resolve_resume(cfg, log=notes.append)
 
     if 'runner_type' in cfg:
         from mmengine.registry import RUNNERS
@@ -125,7 +128,10 @@ def main(argv=None, errors=None):
     else:
         from mmengine.runner import Runner
         runner = Runner.from_cfg(cfg)
+    for note in notes:
+        runner.logger.warning(note)
     runner.train()
+    close_process_group()
     return runner
 
 
@@ -135,6 +141,21 @@ def cli(argv=None):
     status 2, unless ``--debug``."""
     from mixtoolbox.utils.errors import run_tool
     return run_tool(main, parse_args(argv))
+
+
+def close_process_group():
+    """Tear the process group down while the interpreter is fully alive.
+
+    A process that leaves it to interpreter shutdown aborts now and then
+    (SIGABRT, "terminate called without an active exception"): the gloo
+    group's C++ threads and pending work are destroyed during Python's
+    finalization. Only after a successful run: after a failure another rank
+    may be stuck in a collective, and the process just exits.
+    """
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 if __name__ == '__main__':

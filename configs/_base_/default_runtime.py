@@ -5,15 +5,20 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=100),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # keep the latest checkpoints and the best top-1: no run loses one
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3,
+    # keep the latest checkpoints and the best top-1: no run loses one;
+    # written atomically (temporary file + rename), old ones deleted after
+    checkpoint=dict(type='AtomicCheckpointHook', interval=1, max_keep_ckpts=3,
                     save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
+    # RNG states travel with checkpoints so that a resumed run is exact (a
+    # default hook, so that configs replacing `custom_hooks` keep it)
+    rng_state=dict(type='RNGStateHook'),
+    # a NaN / Inf loss stops the run before the weights change; set
+    # skip_nonfinite=True to skip such steps (counted) instead
+    nonfinite=dict(type='NonFiniteLossHook', skip_nonfinite=False),
 )
-
-# RNG states travel with checkpoints so that a resumed run is exact
-custom_hooks = [dict(type='RNGStateHook')]
+custom_hooks = []
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -12,7 +12,6 @@ _base_ = [
 model = dict(head=dict(num_classes=100))
 
 custom_hooks = [
-    dict(type='RNGStateHook'),
     dict(type='MomentumScheduleHook', start=0.999, end=1.0),
     dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
          end=0.0, policy='linear'),

@@ -30,7 +30,6 @@ model = dict(head=dict(num_classes=200))
 # ]
 
 custom_hooks = [
-    dict(type='RNGStateHook'),
     dict(type='MomentumScheduleHook', start=0.999, end=1.0),
     dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
          end=0.0, policy='linear'),

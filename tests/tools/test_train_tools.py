@@ -141,9 +141,11 @@ def test_amp_bf16_training_on_cpu(tmp_path, fmnist_root):
 
 @pytest.mark.slow
 def test_dist_train_two_cpu_processes(tmp_path, fmnist_root):
-    """tools/dist_train.sh with 2 processes over gloo on CPU."""
-    env = dict(os.environ, PYTHON=sys.executable, PORT='29517',
-               OMP_NUM_THREADS='1')
+    """tools/dist_train.sh with 2 processes over gloo on CPU. No PORT: the
+    launcher's standalone rendezvous takes a free one (a fixed port fails
+    with EADDRINUSE whenever another run on the machine holds it)."""
+    env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1')
+    env.pop('PORT', None)
     work = tmp_path / 'dist'
     proc = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'), QUICKSTART, '2',

@@ -63,6 +63,8 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
+    readable_checkpoint_or_exit(args.checkpoint)
     try:
         report = export_backbone(args.checkpoint, args.output,
                                  encoder=args.encoder, prefix=args.prefix)
