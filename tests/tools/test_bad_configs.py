@@ -169,7 +169,7 @@ CASES = {
                               ['optim_wrapper.optimizer.momentun=0.9'],
                               ['momentun', 'SGD', 'momentum']),
     'negative_lr': (QUICK, [], ['optim_wrapper.optimizer.lr=-0.1'],
-                    ['learning rate', '-0.1']),
+                    ['optim_wrapper.optimizer', 'learning rate', '-0.1']),
     'unknown_hook': ('unknown_hook', [], [],
                      ['EMAHookk', 'custom_hooks[0].type', 'EMAHook']),
     'unknown_dataset': (QUICK, [], ['train_dataloader.dataset.type=FashionMNISTT'],
