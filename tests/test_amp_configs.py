@@ -9,17 +9,20 @@ is stepped: one per distinct combination of model, mixups (with the mixups
 nested in them), modifiers, mixer and hooks — the autocast code paths
 depend on that combination, not on the data set, the schedule or the width.
 The representative is the cheapest config of its combination (a Fashion-
-MNIST CPU config where there is one), and a full-width PreActResNet is cut
-to width 8 (as in the Fashion-MNIST configs). Every other config is listed
+MNIST CPU config where there is one), and a full-width PreActResNet / ResNet
+is cut to width 8 (as in the Fashion-MNIST configs). Every other config is listed
 as skipped with the config that stands for it."""
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 from mmengine.optim import build_optim_wrapper
 from mmpretrain.datasets import CIFAR10, CIFAR100
 
+from mixtoolbox.registry import HOOKS
 from mixtoolbox.utils import amp_optim_wrapper
 from .test_configs import (CONFIGS, ROOT, build_for_step, small_loader,
                            standin_roots)  # noqa: F401 (fixture)
@@ -41,11 +44,13 @@ def _types(node):
 
 
 def combination(cfg):
-    """What decides the autocast code paths of a config."""
+    """What decides the autocast code paths of a config (of the hooks, only
+    the OnlineClusteringHook runs here: it makes the pseudo labels)."""
     model = cfg.model
+    clustering = 'OnlineClusteringHook' in _types(cfg.get('custom_hooks'))
     return (model.type, _types(model.get('mix_policy')),
             _types(model.get('modifiers')), _types(model.get('mixer')),
-            _types(cfg.get('custom_hooks')))
+            clustering)
 
 
 def _cost(path, cfg):
@@ -79,14 +84,28 @@ def stepped_instead(path):
 
 
 def narrow(cfg):
-    """A full-width PreActResNet cut to width 8 (its head follows)."""
-    backbone, head = cfg.model.backbone, cfg.model.get('head') or {}
-    if backbone.type != 'PreActResNet' or 'mixer' in cfg.model:
+    """A full-width PreActResNet or ResNet cut to width 8 (the neck / head
+    reading its output follow); models with a Mixer keep their width (the
+    Mixer reads a hidden stage)."""
+    model = cfg.model
+    backbone = model.backbone
+    if backbone.type not in ('PreActResNet', 'ResNet') or 'mixer' in model:
         return
     width = backbone.get('base_channels', 64)
-    if width > NARROW and head.get('in_channels') == width * 8:
-        backbone.base_channels = NARROW
-        head.in_channels = NARROW * 8
+    if width <= NARROW:
+        return
+    expansion = 4 if backbone.type == 'ResNet' and \
+        backbone.get('depth', 50) >= 50 else 1
+    old, new = width * 8 * expansion, NARROW * 8 * expansion
+    parts = [p for p in (model.get('neck'), model.get('head'))
+             if isinstance(p, dict) and p.get('in_channels') == old]
+    if not parts:
+        return
+    backbone.base_channels = NARROW
+    if backbone.type == 'ResNet':
+        backbone.stem_channels = NARROW
+    for part in parts:
+        part.in_channels = new
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -101,10 +120,11 @@ def test_config_steps_under_amp(path, standin_roots, monkeypatch,  # noqa
         monkeypatch.setattr(cls, '_check_integrity', lambda self: True)
     cfg = Config.fromfile(path)
     narrow(cfg)
-    if any(h.get('type') == 'OnlineClusteringHook'
-           for h in cfg.get('custom_hooks', [])):
-        pytest.skip('needs pseudo labels from its OnlineClusteringHook; '
-                    'see tests/models/selfsup/test_pseudo_label_configs.py')
+    clustering = [h for h in cfg.get('custom_hooks', [])
+                  if h.get('type') == 'OnlineClusteringHook']
+    if clustering and 'num_clusters' in cfg.model:
+        # the stand-in sets hold 8-16 images: fewer clusters than samples
+        cfg.model.num_clusters = 3
     model = build_for_step(cfg, str(tmp_path))
     big = any(k in path for k in ('imagenet', 'cub', 'aircraft'))
     loader = small_loader(cfg.train_dataloader, standin_roots,
@@ -118,6 +138,12 @@ def test_config_steps_under_amp(path, standin_roots, monkeypatch,  # noqa
     first = next(m for m in model.modules()
                  if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)))
     first.register_forward_hook(lambda mod, args, out: seen.add(out.dtype))
+    # pseudo labels (SAMix-C, Inter-Intra): the hook runs as in the Runner
+    hook = HOOKS.build(dict(clustering[0], num_clusters=3)) \
+        if clustering else Hook()
+    runner = SimpleNamespace(model=model, train_dataloader=loader, iter=0,
+                             epoch=0)
+    hook.before_train(runner)
     batches = iter(loader)
     for step in range(STEPS):
         try:
@@ -125,7 +151,10 @@ def test_config_steps_under_amp(path, standin_roots, monkeypatch,  # noqa
         except StopIteration:
             batches = iter(loader)
             data = next(batches)
+        runner.iter = step
+        hook.before_train_iter(runner, step, data)
         log_vars = model.train_step(data, optim_wrapper)
+        hook.after_train_iter(runner, step, data)
         assert log_vars, path
         for key, value in log_vars.items():
             assert torch.isfinite(torch.as_tensor(value)).all(), \

@@ -8,8 +8,9 @@ Examples:
 
 A config the run cannot use (unknown type or key, a value out of range,
 parts that do not fit together, a missing data root or weight file) stops
-before anything is built, with ``error: <message>`` on one line and exit
-status 2; ``--debug`` shows the Python traceback instead.
+before the data sets are built (the checks of how the parts fit together and
+of files, before anything is built), with ``error: <message>`` on one line
+and exit status 2; ``--debug`` shows the Python traceback instead.
 """
 import argparse
 import os

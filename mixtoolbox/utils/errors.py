@@ -290,8 +290,11 @@ def explain(exc: BaseException, cfg=None) -> Optional[str]:
     if isinstance(exc, (ValueError, TypeError, KeyError, FileNotFoundError,
                         SyntaxError)) and _raised_by_statement(
             tb, PROJECT_DIRS + _package_dirs(_OPENMMLAB) + _torch_optim()):
-        return one_line(exc.args[0] if isinstance(exc, KeyError)
+        text = one_line(exc.args[0] if isinstance(exc, KeyError)
                         and exc.args else exc)
+        if _raised_by_statement(tb, _torch_optim()):
+            text = f'optim_wrapper.optimizer: {text}'
+        return text
     if isinstance(exc, RuntimeError) and _raised_by_statement(
             tb, PROJECT_DIRS):
         return one_line(exc)
