@@ -207,7 +207,10 @@ class CoMixup(BaseMixup):
         if len(used) == 2:
             combos = [tuple(used)]
         elif len(used) > 2:
-            top = np.sort(np.argsort(-count, kind='stable')[:3])
+            # torch.topk as the official code: its order among equal counts
+            # decides which pairs get a 50/50 label
+            top = torch.from_numpy(count).float().topk(3).indices
+            top = np.sort(top.numpy())
             combos = list(itertools.combinations(top, 2))
         table = np.eye(n + len(combos), n)
         pairwise = 1 - np.eye(n + len(combos))
@@ -218,8 +221,8 @@ class CoMixup(BaseMixup):
             pairwise[n + k, [i1, i2]] = pairwise[[i1, i2], n + k] = 0.25
             extra.append((u[..., i1] + u[..., i2]) / 2 - _SOFT_BONUS)
         full = np.concatenate([u] + [e[..., None] for e in extra], -1)
-        # alpha-beta swap (Boykov, Veksler & Zabih 2001) from the unary
-        # argmin; β on every grid edge
+        # alpha-beta swap (Boykov, Veksler & Zabih 2001) as gco's, from
+        # label 0 everywhere; β on every grid edge
         labels = swap_grid_uniform(full, pairwise, beta)
         return table[labels]
 
