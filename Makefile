@@ -4,6 +4,9 @@
 #   make test         install the stack into .venv, fetch the detection
 #                     smoke data (two PyPI wheels, once), run the test suite
 # Both are idempotent: a second run installs nothing.
+#   make gpu-wheels   the cp312 wheels a bare GPU machine lacks, into the
+#                     git-ignored .whl/ (tools/dev/gpu_wheels.sh --help;
+#                     tools/dev/gpu_check.sh installs them there)
 #
 # MMCV_WHEELHOUSE=DIR  take mmcv 2.1.0 from prebuilt wheels (else it is
 #                      compiled from the PyPI sdist, ~22 min on 2 cores)
@@ -16,7 +19,7 @@ QUICKSTART_DIR := work_dirs/quickstart
 FMNIST_SRC ?= /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=
 
-.PHONY: install data smoke-data quickstart test clean-quickstart
+.PHONY: install data smoke-data quickstart test clean-quickstart gpu-wheels
 
 install:
 	@VENV=$(VENV) bash scripts/setup_env.sh
@@ -37,6 +40,9 @@ smoke-data: install
 
 test: install smoke-data
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+gpu-wheels: install
+	@PYTHON=$(PY) bash tools/dev/gpu_wheels.sh .whl
 
 clean-quickstart:
 	rm -rf $(QUICKSTART_DIR)

@@ -51,6 +51,8 @@ CPU_ONLY = {
     'tests/models/mixups/test_comixup.py::test_resolve': 'numpy solver',
     'tests/models/mixups/test_fmix.py::test_low_freq_image':
         'compared with a numpy FFT reference',
+    'tests/test_device.py::test_default_device_mode':
+        'tests the --device machinery itself, on the meta device',
 }
 
 

@@ -74,7 +74,7 @@ export PYTHONUNBUFFERED=1 MPLBACKEND=Agg
 
 # time limits (s) and sizes: full run on one H200, or --quick on a CPU
 if [ "$QUICK" = 1 ]; then
-  T_WHEELS=120; T_TESTS=150; T_FP32=150; T_AMP=0
+  T_WHEELS=90; T_TESTS=240; T_FP32=240; T_AMP=0
   TESTS=(tests/test_device.py tests/models/mixups/test_comixup.py)
   BENCH=(--methods puzzlemix --image-size 32 32 --batch-size 2 --reps 1
          --warmup 0 --threads 1)
