@@ -82,6 +82,10 @@ def parse_args(argv=None):
         'resumed from)')
     parser.add_argument('--cfg-options', nargs='+', metavar='KEY=VALUE',
                         help='override config entries as in tools/train.py')
+    parser.add_argument('--min-percent', type=float, default=0.2,
+                        help='print rows under this share of the wall time '
+                        'as one summary line (default %(default)s; 0 prints '
+                        'every row; the JSON always has all rows)')
     parser.add_argument('--json', help='also write the rows and the '
                         'extrapolation to this JSON file')
     args = parser.parse_args(argv)
@@ -89,6 +93,9 @@ def parse_args(argv=None):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f'--{name} must be a positive integer, got {value}')
+    if not 0 <= args.min_percent <= 100:
+        parser.error('--min-percent must be in [0, 100], got '
+                     f'{args.min_percent}')
     return args
 
 
@@ -291,12 +298,20 @@ def summarise(timer: PhaseTimer, wall: float, done: dict, full: dict,
                 full=full, estimate=estimate)
 
 
-def print_table(result: dict, header: dict) -> None:
+def print_table(result: dict, header: dict, min_percent: float = 0) -> None:
     print('\n'.join(f'{k}: {v}' for k, v in header.items()))
-    width = max(len(r['phase']) for r in result['rows'])
+    shown = [r for r in result['rows'] if r['percent'] >= min_percent]
+    small = [r for r in result['rows'] if r['percent'] < min_percent]
+    if small:
+        shown.append(dict(
+            phase=f'{len(small)} more rows, each under {min_percent:g}%',
+            calls=sum(r['calls'] for r in small),
+            own_s=sum(r['own_s'] for r in small), ms_per_call=float('nan'),
+            percent=sum(r['percent'] for r in small)))
+    width = max(len(r['phase']) for r in shown)
     print(f'\n| {"phase":<{width}} | calls | own s | ms/call | % wall |')
     print(f'|{"-" * (width + 2)}|------:|------:|--------:|-------:|')
-    for r in result['rows']:
+    for r in shown:
         print(f'| {r["phase"]:<{width}} | {r["calls"]:5d} | '
               f'{r["own_s"]:5.1f} | {r["ms_per_call"]:7.1f} | '
               f'{r["percent"]:5.1f}% |')
@@ -376,7 +391,7 @@ def main(argv=None):
         'load average (1 min)': f'{os.getloadavg()[0]:.2f}'
         if hasattr(os, 'getloadavg') else 'n/a',
     }
-    print_table(result, header)
+    print_table(result, header, args.min_percent)
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(dict(header=header, **result), f, indent=1)
