@@ -36,6 +36,8 @@ def test_accumulation_keeps_batch_lr_and_optimizer_steps(voc_c4, procs):
     assert steps.milestones == [18000 * k, 22000 * k]
     assert steps.end == 24000 * k
     assert cfg.default_hooks.checkpoint.interval == 4000 * k
+    # precise BN sees the protocol's 200 x 16 images
+    assert cfg.custom_hooks[0].num_iters == 200 * k
     assert plan['bn_images'] == 2 * procs
     bn_warning = [line for line in plan['lines'] if 'BatchNorm' in line]
     assert bool(bn_warning) == (procs < 8)

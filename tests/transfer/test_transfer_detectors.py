@@ -203,9 +203,10 @@ def test_trainer_bad_input(tool, r50_backbone, tmp_path, monkeypatch):
             [cfg, '--cfg-options', 'model.backbone.init_cfg=None']))
     monkeypatch.setenv('WORLD_SIZE', '2')  # as torchrun sets it
     if not torch.cuda.is_available():
+        sync = osp.join(MMDET_CONFIGS, 'mask-rcnn_r50-fpn_ssl-ms-1x_coco.py')
         with pytest.raises(ValueError, match='SyncBN needs CUDA'):
             trainer.build_config(trainer.parse_args(
-                [cfg, '--backbone', r50_backbone, '--launcher', 'pytorch']))
+                [sync, '--backbone', r50_backbone, '--launcher', 'pytorch']))
     mixtoolbox_cfg = osp.join(REPO, 'configs', 'mixup',
                               'preactresnet18_cifar10_mixup.py')
     with pytest.raises(ValueError, match='default_scope must be "mmdet"'):
