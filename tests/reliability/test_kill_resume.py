@@ -106,7 +106,8 @@ def test_kill_and_resume_is_exact(model_type, tmp_path, data_root):
 
     # killed at a random iteration after the first checkpoint (printed, so
     # that a failure can be replayed)
-    k = random.randint(ITERS_PER_EPOCH + 1, TOTAL)
+    # (SystemRandom: the runs above seeded python's `random`)
+    k = random.SystemRandom().randint(ITERS_PER_EPOCH + 1, TOTAL)
     print(f'{model_type}: SIGKILL before iteration {k} of {TOTAL}')
     part = tmp_path / 'part'
     args = arguments(config, part, data_root, extra)
