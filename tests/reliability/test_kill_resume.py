@@ -62,7 +62,8 @@ def arguments(config, work_dir, data_root, extra):
             'train_dataloader.dataset.indices=None',
             'train_dataloader.num_workers=0',
             'train_dataloader.persistent_workers=False',
-            f'train_cfg.max_epochs={EPOCHS}', 'default_hooks.logger.interval=1',
+            f'train_cfg.max_epochs={EPOCHS}',
+            'default_hooks.logger.interval=1',
             'randomness.seed=3', 'randomness.deterministic=True', *extra]
 
 
