@@ -70,28 +70,45 @@ def assert_one_line(proc, path, usable):
     assert str(path) in lines[0] and str(usable) in lines[0], lines[0]
 
 
+def in_process(main, args, capsys):
+    """A tool's main() in this process: (exit status, stderr)."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    return info.value.code, capsys.readouterr().err
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize('how', ['truncated', 'random'])
-def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how):
+def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how, capsys):
     work, _ = trained
-    good = work / 'epoch_1.pth'
     bad = tmp_path / 'epoch_2.pth'
     bad.write_bytes((work / 'epoch_2.pth').read_bytes())
     damage(bad, how)
-    (tmp_path / 'epoch_1.pth').write_bytes(good.read_bytes())
+    (tmp_path / 'epoch_1.pth').write_bytes((work / 'epoch_1.pth').read_bytes())
     usable = tmp_path / 'epoch_1.pth'
-    # --resume PATH
-    proc = run_tool([osp.join('tools', 'train.py'), CONFIG, '--work-dir',
-                     str(tmp_path / 'w'), '--resume', str(bad)])
-    assert_one_line(proc, bad, usable)
-    # tools/test.py
-    proc = run_tool([osp.join('tools', 'test.py'), CONFIG, str(bad)])
-    assert_one_line(proc, bad, usable)
-    # the backbone exporter
-    proc = run_tool([osp.join('tools', 'model_converters',
-                              'extract_backbone.py'), str(bad),
-                     str(tmp_path / 'out.pth')])
-    assert_one_line(proc, bad, usable)
+    # the command line, once: no traceback, one line, status 1
+    if how == 'truncated':
+        proc = run_tool([osp.join('tools', 'train.py'), CONFIG, '--work-dir',
+                         str(tmp_path / 'w'), '--resume', str(bad)])
+        assert_one_line(proc, bad, usable)
+    # --resume PATH, tools/test.py and the backbone exporter
+    sys.path.insert(0, osp.join(ROOT, 'tools', 'model_converters'))
+    import extract_backbone
+    import test as test_tool
+    for main, args in (
+            (train_tool.main, [osp.join(ROOT, CONFIG), '--work-dir',
+                               str(tmp_path / 'w'), '--resume', str(bad)]),
+            (test_tool.main, [osp.join(ROOT, CONFIG), str(bad)]),
+            (extract_backbone.main, [str(bad), str(tmp_path / 'out.pth')])):
+        code, err = in_process(main, args, capsys)
+        lines = err.strip().splitlines()
+        assert code == 1 and len(lines) == 1, err
+        assert lines[0].startswith(f'error: checkpoint {bad} is unusable: ')
+        assert f'the newest readable checkpoint there is {usable}' in \
+            lines[0]
+        assert ('truncated' if how == 'truncated' else 'not a PyTorch') in \
+            lines[0]
 
 
 @pytest.mark.slow

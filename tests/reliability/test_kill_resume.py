@@ -62,7 +62,8 @@ def arguments(config, work_dir, data_root, extra):
             'train_dataloader.dataset.indices=None',
             'train_dataloader.num_workers=0',
             'train_dataloader.persistent_workers=False',
-            f'train_cfg.max_epochs={EPOCHS}', 'default_hooks.logger.interval=1',
+            f'train_cfg.max_epochs={EPOCHS}',
+            'default_hooks.logger.interval=1',
             'randomness.seed=3', 'randomness.deterministic=True', *extra]
 
 
@@ -106,7 +107,8 @@ def test_kill_and_resume_is_exact(model_type, tmp_path, data_root):
 
     # killed at a random iteration after the first checkpoint (printed, so
     # that a failure can be replayed)
-    k = random.randint(ITERS_PER_EPOCH + 1, TOTAL)
+    # (SystemRandom: the runs above seeded python's `random`)
+    k = random.SystemRandom().randint(ITERS_PER_EPOCH + 1, TOTAL)
     print(f'{model_type}: SIGKILL before iteration {k} of {TOTAL}')
     part = tmp_path / 'part'
     args = arguments(config, part, data_root, extra)
