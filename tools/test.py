@@ -82,8 +82,6 @@ def main(argv=None, errors=None):
     if not osp.isfile(args.checkpoint):
         from mixtoolbox.utils.errors import MissingFileError
         raise MissingFileError(f'checkpoint not found: {args.checkpoint!r}')
-    from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
-    readable_checkpoint_or_exit(args.checkpoint)
     from mixtoolbox.utils import register_all_modules
     register_all_modules(init_default_scope=True)
 
@@ -93,6 +91,9 @@ def main(argv=None, errors=None):
         errors.cfg = cfg
     cfg = merge_args(cfg, args)
     check_config(cfg, training=False)
+    # after the cheap config checks: reading a large checkpoint takes time
+    from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
+    readable_checkpoint_or_exit(args.checkpoint)
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()

@@ -92,7 +92,9 @@ def final_state(work_dir):
 
 def assert_same(expected, got):
     assert expected.keys() == got.keys()
-    different = [k for k in expected if not torch.equal(expected[k], got[k])]
+    different = [k for k in expected if not (
+        torch.equal(expected[k], got[k]) if torch.is_tensor(expected[k])
+        else expected[k] == got[k])]
     assert not different, f'{len(different)} tensors differ: {different[:8]}'
 
 

@@ -23,7 +23,7 @@ AUTOMIX = osp.join(ROOT,
 MOCO = osp.join(ROOT, 'configs/selfsup/resnet18-w8_fashionmnist_mocov2_cpu.py')
 DISTIL = osp.join(
     ROOT, 'configs/multimix/preactresnet18_fashionmnist_multimix_distil_cpu.py')
-MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet/faster-rcnn_r50-fpn_1x_coco.py')
+MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet/faster-rcnn_r50-fpn_supervised-1x_coco.py')
 MISSING = '/nonexistent/mixtoolbox'
 
 # configs written for a case: `_base_` is filled in, the rest is appended
@@ -206,6 +206,17 @@ def _load_tool(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(autouse=True)
+def _fresh_loggers():
+    """mmengine reuses a logger of the same experiment name (config and
+    second); one made in an earlier test writes to that test's closed
+    captured stream and prints a 'Logging error' traceback."""
+    from mmengine.logging import MMLogger
+    MMLogger._instance_dict.clear()
+    yield
+    MMLogger._instance_dict.clear()
 
 
 @pytest.fixture(scope='module')

@@ -177,10 +177,10 @@ def _first_bn(module):
 
 def _check_own_statistics(model, momentum_backbone, online_backbone,
                           run_momentum):
-    """A momentum update leaves the momentum network's BN running mean at
-    m·(its own, from its train-mode pass) + (1 − m)·(the online one): its
-    own statistics pulled by the EMA, not a copy of the online ones (what
-    mmengine's default update_buffers=False would export)."""
+    """A momentum update averages the parameters and leaves the momentum
+    network's BN running mean as its own train-mode pass made it: neither a
+    copy of the online one (mmengine's update_buffers=False) nor an average
+    (update_buffers=True)."""
     torch.manual_seed(0)
     model.train()
     model.momentum_update()  # first update: a copy
@@ -190,14 +190,18 @@ def _check_own_statistics(model, momentum_backbone, online_backbone,
     online_backbone(torch.randn(4, 3, 32, 32))
     own, online = bn_k.running_mean.clone(), bn_q.running_mean.clone()
     assert not torch.allclose(own, online)
+    w_k = bn_k.weight.detach().clone()
+    with torch.no_grad():
+        bn_q.weight.add_(1.0)
     model.momentum_update()
     m = model.momentum
-    assert torch.allclose(bn_k.running_mean, m * own + (1 - m) * online,
+    assert torch.equal(bn_k.running_mean, own)
+    assert torch.allclose(bn_k.weight, m * w_k + (1 - m) * bn_q.weight,
                           atol=1e-6)
-    assert not torch.allclose(bn_k.running_mean, online)
 
 
 def test_momentum_networks_keep_their_own_bn_statistics():
+    from mixtoolbox.models.utils import MomentumEncoder
     from mixtoolbox.registry import MODELS
     from mixtoolbox.utils import register_all_modules
     register_all_modules()
@@ -208,7 +212,7 @@ def test_momentum_networks_keep_their_own_bn_statistics():
         head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
                   loss=dict(type='CrossEntropyLoss', use_soft=True)),
         mixer=dict(type='SAMixMixer', in_channels=32), momentum=0.9))
-    assert automix.momentum_net.update_buffers is True
+    assert isinstance(automix.momentum_net, MomentumEncoder)
     _check_own_statistics(automix, automix.momentum_net.module.backbone,
                           automix.backbone, automix.momentum_features)
     moco = MODELS.build(dict(
@@ -220,6 +224,6 @@ def test_momentum_networks_keep_their_own_bn_statistics():
         head=dict(type='ContrastiveHead', temperature=0.2,
                   loss=dict(type='CrossEntropyLoss')),
         queue_len=16, feat_dim=8, momentum=0.9))
-    assert moco.encoder_k.update_buffers is True
+    assert isinstance(moco.encoder_k, MomentumEncoder)
     _check_own_statistics(moco, moco.encoder_k.module[0], moco.backbone,
                           moco.keys)

@@ -9,7 +9,7 @@ random batch is split into three phases:
 - **saliency pass**: the extra forward/backward that yields the saliency
   (``saliency_pass`` as the method's module calls it);
 - **mask optimisation**: everything the method does between the saliency and
-  the mixing params: ``PuzzleMix.solve`` (energy terms, graph cut,
+  the mixing params: ``PuzzleMix.solve_parts`` (energy terms, graph cut,
   transport), ``CoMixup.solve`` (compatibility and the labelling sweeps),
   ``RMix.top_patches`` (patch pooling and per-image quantiles);
 - **rest**: the step minus both, i.e. data preprocessing, sampling, applying
@@ -60,7 +60,7 @@ CONFIGS = ['configs/puzzlemix/preactresnet18_cifar100_puzzlemix.py',
            'configs/comixup/preactresnet18_cifar100_comixup.py',
            'configs/rmix/preactresnet18_cifar100_rmix.py']
 # the method each mixup calls between the saliency and the mixing params
-MASK_SEAMS = {'PuzzleMix': 'solve', 'CoMixup': 'solve',
+MASK_SEAMS = {'PuzzleMix': 'solve_parts', 'CoMixup': 'solve',
               'RMix': 'top_patches'}
 PHASES = ('saliency', 'mask', 'rest', 'total')
 TITLES = dict(saliency='saliency pass', mask='mask optimisation',

@@ -23,12 +23,10 @@ BatchNorm statistics of a momentum / key export: its weights are the EMA of
 the online weights; its running mean / variance are what the checkpoint
 holds for that network, which depends on the model's EMA mode (mmengine
 ``ExponentialMovingAverage(update_buffers=...)``):
-  AutoMixClassifier (AutoMix / SAMix) and MixMoCo / SAMixMoCo set
-  update_buffers=True: the momentum network's own running statistics,
-  accumulated by its train-mode forward passes (as in the authors' OpenMixup
-  and MoCo code, which average parameters only), pulled toward the online
-  statistics at rate 1 - m per update (about 1 % of the weight at
-  m = 0.999 and BN momentum 0.1).
+  AutoMixClassifier (AutoMix / SAMix) and MixMoCo / SAMixMoCo use
+  mixtoolbox's MomentumEncoder (parameters only): the momentum network's own
+  running statistics, accumulated by its train-mode forward passes, as in
+  the authors' OpenMixup and MoCo code.
   mmpretrain's own MoCo, DenseCL, MoCo v3, BYOL keep mmengine's default
   update_buffers=False: a copy of the online encoder's statistics at the
   last update, moved once by the key encoder's last forward pass.
@@ -63,8 +61,10 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    import os.path as osp
     from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
-    readable_checkpoint_or_exit(args.checkpoint)
+    if osp.isfile(args.checkpoint):  # a missing one: export_backbone says so
+        readable_checkpoint_or_exit(args.checkpoint)
     try:
         report = export_backbone(args.checkpoint, args.output,
                                  encoder=args.encoder, prefix=args.prefix)

@@ -155,7 +155,8 @@ class NonFiniteLossHook(Hook):
 
     def _check(self, runner, model, log_vars) -> None:
         bad = self._nonfinite_terms(log_vars)
-        flag = torch.tensor(float(bool(bad)))
+        flag = torch.tensor(float(bool(bad)),
+                            device=next(model.parameters()).device)
         if get_world_size() > 1:
             all_reduce(flag, op='sum')
         if flag.item() == 0:

@@ -190,12 +190,13 @@ class OnlineClusteringHook(Hook):
         """(Re-)initialise memory, labels and centroids from ``feats``
         (KMeans on rank 0, broadcast)."""
         feats = F.normalize(feats.float(), dim=1)
-        labels = torch.zeros(feats.size(0), dtype=torch.long)
+        labels = torch.zeros(feats.size(0), dtype=torch.long, device='cpu')
         if get_rank() == 0:
             labels = self._kmeans(feats, self.num_clusters, self.seed)
         broadcast(labels, src=0)
         self.feats, self.labels = feats, labels
-        self.centroids = torch.zeros(self.num_clusters, feats.size(1))
+        self.centroids = torch.zeros(self.num_clusters, feats.size(1),
+                                     device='cpu')
         self.update_centroids()
         self.handle_small_clusters()
 
@@ -273,11 +274,12 @@ class OnlineClusteringHook(Hook):
         idx = torch.nonzero(self.labels == largest).flatten()
         if idx.numel() < 2:
             return
-        halves = torch.zeros(idx.numel(), dtype=torch.long)
+        halves = torch.zeros(idx.numel(), dtype=torch.long, device='cpu')
         if get_rank() == 0:
             halves = self._kmeans(self.feats[idx], 2, self.seed + empty)
             if halves.sum() in (0, idx.numel()):  # identical points
-                halves[torch.randperm(idx.numel())[:idx.numel() // 2]] = 1
+                halves[torch.randperm(idx.numel(), device='cpu')
+                       [:idx.numel() // 2]] = 1
         broadcast(halves, src=0)
         self.labels[idx[halves == 1]] = empty
         self.update_centroids([largest, empty])

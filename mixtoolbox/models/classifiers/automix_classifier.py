@@ -5,13 +5,13 @@ from typing import List
 import numpy as np
 import torch
 import torch.nn as nn
-from mmengine.model import ExponentialMovingAverage
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mixtoolbox.models.losses import EtaBalancedLoss  # noqa: F401 (registers)
 from mixtoolbox.models.mixers.mixer import adjust_mask
 from mixtoolbox.models.mixups.base import check_positive
+from mixtoolbox.models.utils import MomentumEncoder
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
 from .mixup_classifier import MixupClassifier
@@ -163,13 +163,9 @@ class AutoMixClassifier(MixupClassifier):
         self.mixer_loss = MODELS.build(mixer_loss)
         # mmengine's constructor refuses the end points m = 0 and 1; the
         # `momentum` setter below writes the real value right away.
-        # update_buffers=True: the momentum net keeps its own BN statistics
-        # (its train-mode passes update them, as in the authors' OpenMixup
-        # code, which averages parameters only), pulled toward the online
-        # ones at rate 1 - m per update, instead of mmengine's default of
-        # overwriting them with the online network's at every update.
-        self.momentum_net = ExponentialMovingAverage(self._online(), 0.5,
-                                                     update_buffers=True)
+        # parameters only: the momentum net keeps its own BN statistics (its
+        # train-mode passes update them), as in the authors' OpenMixup code
+        self.momentum_net = MomentumEncoder(self._online(), 0.5)
         self.momentum = momentum
         self.keep_last_mix = False  # set by MixedGalleryHook
         self.last_mix = None

@@ -127,7 +127,9 @@ class BatchRandomCrop(BatchTransform):
         _check_batch(inputs, type(self).__name__)
         top, left = self._ranges(inputs)
         n = inputs.size(0)
-        offsets = [torch.randint(0, r + 1, (n, ), generator=generator)
+        device = generator.device if generator is not None else 'cpu'
+        offsets = [torch.randint(0, r + 1, (n, ), generator=generator,
+                                 device=device)
                    for r in (top, left)]
         return dict(top=offsets[0].to(inputs.device),
                     left=offsets[1].to(inputs.device))
@@ -193,7 +195,9 @@ class BatchRandomFlip(BatchTransform):
                       generator: Optional[torch.Generator] = None) -> dict:
         """``flip``: bool ``[N]``, True where a sample is flipped."""
         _check_batch(inputs, type(self).__name__)
-        draw = torch.rand(inputs.size(0), generator=generator)
+        draw = torch.rand(inputs.size(0), generator=generator,
+                          device=generator.device if generator is not None
+                          else 'cpu')
         return dict(flip=(draw < self.prob).to(inputs.device))
 
     def apply(self, inputs: Tensor, flip: Tensor) -> Tensor:

@@ -210,7 +210,7 @@ class CoMixup(BaseMixup):
             # torch.topk as the official code: its order among equal counts
             # decides which pairs get a 50/50 label
             top = torch.from_numpy(count).float().topk(3).indices
-            top = np.sort(top.numpy())
+            top = np.sort(top.cpu().numpy())
             combos = list(itertools.combinations(top, 2))
         table = np.eye(n + len(combos), n)
         pairwise = 1 - np.eye(n + len(combos))

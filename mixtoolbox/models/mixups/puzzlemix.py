@@ -180,7 +180,7 @@ class PuzzleMix(BaseMixup):
                              dtype=torch.float64, device='cpu')
         prior = -torch.log(binom * lam ** (m * d) * (1 - lam) ** (d - m * d)
                            + 1e-8) * self.eta / block_num ** 2
-        return ((1 - m) * keep + m * hide + prior).numpy()
+        return ((1 - m) * keep + m * hide + prior).cpu().numpy()
 
     def energy_terms(self, inputs, saliency, lam, index, block_num, scale):
         """Unary ``[N, b, b, n_labels]`` (label t ↔ m = t/d) and pairwise

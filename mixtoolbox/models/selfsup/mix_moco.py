@@ -8,7 +8,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.dist import get_world_size
-from mmengine.model import ExponentialMovingAverage
 from mmpretrain.models import MoCo
 from mmpretrain.structures import DataSample
 from torch import Tensor
@@ -16,6 +15,7 @@ from torch import Tensor
 from mixtoolbox.models.classifiers.automix_classifier import \
     ema_weight_of_new
 from mixtoolbox.models.classifiers.policy import MixPolicy
+from mixtoolbox.models.utils import MomentumEncoder
 from mixtoolbox.registry import MODELS, BuildsInOwnScope
 from .dist_utils import batch_shuffle, batch_unshuffle
 from .utils import QueryEncoder, check_instance_mixup, mixed_nce
@@ -121,10 +121,9 @@ class MixMoCo(MoCo, BuildsInOwnScope):
                          momentum=0.5, pretrained=pretrained,
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        # key BN statistics stay the key encoder's own, EMA-pulled (MoCo's
-        # code averages parameters only); see docs/transfer.md
-        self.encoder_k = ExponentialMovingAverage(self.encoder_k.module, 0.5,
-                                                  update_buffers=True)
+        # parameters only, as MoCo's Algorithm 1: the key BN statistics stay
+        # the key encoder's own; see docs/transfer.md
+        self.encoder_k = MomentumEncoder(self.encoder_k.module, 0.5)
         self.momentum = momentum
         self.policy = MixPolicy(mix_policy)
         for mixup in self.policy.mixups:

@@ -1,0 +1,3 @@
+from .ema import MomentumEncoder
+
+__all__ = ['MomentumEncoder']
