@@ -80,8 +80,13 @@ def in_process(main, args, capsys):
 
 @pytest.mark.slow
 @pytest.mark.parametrize('how', ['truncated', 'random'])
-def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how, capsys):
+def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how, capsys,
+                                            data_root):
     work, _ = trained
+    # the data must be there: the config is checked before the checkpoint
+    roots = ['--cfg-options'] + [
+        f'{split}_dataloader.dataset.data_root={data_root}'
+        for split in ('train', 'val', 'test')]
     bad = tmp_path / 'epoch_2.pth'
     bad.write_bytes((work / 'epoch_2.pth').read_bytes())
     damage(bad, how)
@@ -90,7 +95,7 @@ def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how, capsys):
     # the command line, once: no traceback, one line, status 1
     if how == 'truncated':
         proc = run_tool([osp.join('tools', 'train.py'), CONFIG, '--work-dir',
-                         str(tmp_path / 'w'), '--resume', str(bad)])
+                         str(tmp_path / 'w'), '--resume', str(bad), *roots])
         assert_one_line(proc, bad, usable)
     # --resume PATH, tools/test.py and the backbone exporter
     sys.path.insert(0, osp.join(ROOT, 'tools', 'model_converters'))
@@ -98,8 +103,9 @@ def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how, capsys):
     import test as test_tool
     for main, args in (
             (train_tool.main, [osp.join(ROOT, CONFIG), '--work-dir',
-                               str(tmp_path / 'w'), '--resume', str(bad)]),
-            (test_tool.main, [osp.join(ROOT, CONFIG), str(bad)]),
+                               str(tmp_path / 'w'), '--resume', str(bad),
+                               *roots]),
+            (test_tool.main, [osp.join(ROOT, CONFIG), str(bad), *roots]),
             (extract_backbone.main, [str(bad), str(tmp_path / 'out.pth')])):
         code, err = in_process(main, args, capsys)
         lines = err.strip().splitlines()

@@ -43,7 +43,7 @@ def test_profile_rows_add_up(tmp_path, capsys):
                   'train: forward + mixing + loss', 'train: backward',
                   'train: optimizer step', 'eval: data loading',
                   'eval: forward (predict)', 'eval: metric evaluate',
-                  'hook CheckpointHook.after_train_epoch',
+                  'hook AtomicCheckpointHook.after_train_epoch',
                   'hook LoggerHook.after_train_iter',
                   'set-up: build the Runner'):
         assert phase in rows, sorted(rows)
