@@ -66,8 +66,8 @@ class FMix(BaseMixup):
 
     Args:
         alpha (float): Beta concentration α > 0. Defaults to 1.0 (paper's
-            default; seed 003 App. A.1.2 uses 0.2 on CIFAR-100, see the
-            config).
+            default; SAMix, arXiv:2111.15454 App. A.1.2, uses 0.2 on CIFAR-100,
+            see the config).
         decay_power (float): δ > 0. Defaults to 3, the paper's default.
 
     Supports :class:`MultiInterp`: the K masks share the noise and are

@@ -246,8 +246,8 @@ class SaliencyMix(BaseMixup):
 
     Args:
         alpha (float): Beta concentration α > 0. Defaults to 1.0 (the
-            paper's CIFAR setting; seed 003 App. A.1.2 uses 0.2 on
-            CIFAR-100).
+            paper's CIFAR setting; SAMix, arXiv:2111.15454 App. A.1.2, uses
+            0.2 on CIFAR-100).
         detector (str): 'fine_grained' (default, the authors' code),
             'spectral_residual' (Hou & Zhang, log amplitude) or
             'spectral_residual_opencv' (OpenCV's log(1 + amplitude)).
