@@ -1,11 +1,13 @@
-# SAMix (seed 003) on CIFAR-100 with PreActResNet-18: Mixer on the layer-3
-# maps of the momentum network, alpha = 2, eta = 0.5, beta 0.1 -> 0 (linear),
-# momentum 0.999 -> 1 (cosine); seed 003 Sec. 3.3, 4.1 and App. A.1.2.
-# Protocol of Sec. 4.1: SGD lr 0.1, wd 1e-4, batch 100, 800 epochs, cosine,
-# RandomCrop with 4-pixel reflect padding + flip.
+# SAMix (Li et al., "Boosting Discriminative Visual Representation Learning
+# with Scenario-Agnostic Mixup", arXiv:2111.15454) on CIFAR-100 with
+# PreActResNet-18: Mixer on the layer-3 maps of the momentum network,
+# alpha = 2, eta = 0.5, beta 0.1 -> 0 (linear), momentum 0.999 -> 1 (cosine);
+# Sec. 3.3, 4.1 and App. A.1.2. Protocol of Sec. 4.1: SGD lr 0.1, wd 1e-4,
+# batch 100, 800 epochs, cosine, RandomCrop with 4-pixel reflect padding +
+# flip (the cifar100_samix dataset base).
 _base_ = [
     '../_base_/models/preactresnet18_cifar.py',
-    '../_base_/datasets/cifar100.py',
+    '../_base_/datasets/cifar100_samix.py',
     '../_base_/schedules/cifar_sgd_cosine_800e.py',
     '../_base_/default_runtime.py',
 ]
@@ -22,16 +24,6 @@ model = dict(
     lam_margin=0.08,
     lam_adjust=0.25,
 )
-train_dataloader = dict(
-    batch_size=100,
-    dataset=dict(pipeline=[
-        dict(type='RandomCrop', crop_size=32, padding=4,
-             padding_mode='reflect'),
-        dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-        dict(type='PackInputs'),
-    ]))
-val_dataloader = dict(batch_size=100)
-test_dataloader = val_dataloader
 
 custom_hooks = [
     dict(type='MomentumScheduleHook', start=0.999, end=1.0),

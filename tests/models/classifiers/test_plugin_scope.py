@@ -17,6 +17,7 @@ from mixtoolbox.models.classifiers.policy import build_mixup
 from mixtoolbox.models.feature_mixups import MultiMix
 from mixtoolbox.models.mixups import ResizeMix
 from tests import standin_data
+from tests.models.selfsup.helpers import BASE as MOCO
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
@@ -54,14 +55,7 @@ def test_automix_and_selfsup_models_build_in_their_own_scope(
         neck=dict(type='GlobalAveragePooling'), head=HEAD,
         mixer=dict(type='SAMixMixer', in_channels=16)))
     assert type(automix.mixer).__name__ == 'SAMixMixer'
-    moco = dict(
-        backbone=dict(type='ResNet_CIFAR', depth=18, base_channels=4,
-                      stem_channels=4),
-        neck=dict(type='MoCoV2Neck', in_channels=32, hid_channels=16,
-                  out_channels=8),
-        head=dict(type='ContrastiveHead', temperature=0.2,
-                  loss=dict(type='CrossEntropyLoss')),
-        queue_len=16, feat_dim=8)
+    moco = MOCO
     mix_moco = MMPRE_MODELS.build(dict(
         moco, type='mixtoolbox.MixMoCo',
         mix_policy=[dict(type='InterIntraMix')]))
