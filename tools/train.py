@@ -4,6 +4,7 @@
 Examples:
     python tools/train.py configs/quickstart/preactresnet_fashionmnist_cutmix.py
     python tools/train.py CFG --work-dir work_dirs/x --resume --amp
+    python tools/train.py CFG --test --test-out metrics.json  # then test
     bash tools/dist_train.sh CFG 8        # 8 processes via torchrun
 
 A config the run cannot use (unknown type or key, a value out of range,
@@ -48,6 +49,14 @@ def parse_args(argv=None):
         '--cfg-options', nargs='+', action=DictAction,
         help='override config entries, e.g. '
         'model.mix_policy.0.alpha=0.2 train_cfg.max_epochs=10')
+    parser.add_argument(
+        '--test', action='store_true',
+        help='after training, evaluate the final weights on the test split '
+        '(`test_dataloader` / `test_evaluator` of the config) in the same '
+        'process, as tools/test.py would with the last checkpoint')
+    parser.add_argument('--test-out', metavar='FILE',
+                        help='with --test: write the test metrics to FILE '
+                        '(json/yaml/pkl by extension)')
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         help='job launcher for distributed training')
@@ -56,6 +65,8 @@ def parse_args(argv=None):
                         help='on a config error, raise it with its full '
                         'Python traceback instead of the one-line message')
     args = parser.parse_args(argv)
+    if args.test_out and not args.test:
+        parser.error('--test-out needs --test')
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -91,6 +102,14 @@ def merge_args(cfg, args):
                              'dict(base_batch_size=...)` in the config')
         cfg.auto_scale_lr.enable = True
 
+    if getattr(args, 'test', False):
+        missing = [k for k in ('test_dataloader', 'test_cfg', 'test_evaluator')
+                   if cfg.get(k) is None]
+        if missing:
+            from mixtoolbox.utils.errors import ConfigError
+            raise ConfigError('--test needs ' + ', '.join(missing) +
+                              ' in the config')
+
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(name)
         if not loader:
@@ -102,6 +121,16 @@ def merge_args(cfg, args):
 
     from mixtoolbox.utils import fit_dist_backend
     fit_dist_backend(cfg)
+    keep = cfg.get('env_cfg', {}).get('keep_freed_memory', False)
+    if not isinstance(keep, bool):
+        from mixtoolbox.utils.errors import ConfigError
+        raise ConfigError('env_cfg.keep_freed_memory must be True or False, '
+                          f'got {keep!r}')
+    if keep:
+        # large CPU batches (e.g. multi-mix's K·N batch) stop paying page
+        # faults every step; see mixtoolbox/utils/allocator.py
+        from mixtoolbox.utils.allocator import keep_freed_memory
+        keep_freed_memory()
     return cfg
 
 
@@ -132,6 +161,13 @@ def main(argv=None, errors=None):
     for note in notes:
         runner.logger.warning(note)
     runner.train()
+    if args.test:
+        # the same Runner: its test loop evaluates the weights just trained
+        # (== the last checkpoint) without a second start-up
+        metrics = runner.test()
+        if args.test_out:
+            import mmengine
+            mmengine.dump(metrics, args.test_out)
     close_process_group()
     return runner
 
