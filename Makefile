@@ -11,6 +11,9 @@
 # MMCV_WHEELHOUSE=DIR  take mmcv 2.1.0 from prebuilt wheels (else it is
 #                      compiled from the PyPI sdist, ~22 min on 2 cores)
 # PYTEST_ARGS=...      extra pytest arguments for `make test`
+# PYTEST_WORKERS=N     test processes (pytest-xdist; default 2, one per core
+#                      of the 2-core CI machine, each with 1 torch thread;
+#                      0 runs the suite in this process)
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -18,6 +21,7 @@ QUICKSTART_CFG := configs/quickstart/preactresnet_fashionmnist_cutmix.py
 QUICKSTART_DIR := work_dirs/quickstart
 FMNIST_SRC ?= /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 
 .PHONY: install data smoke-data quickstart test clean-quickstart gpu-wheels
 
@@ -39,7 +43,12 @@ smoke-data: install
 	  echo "[smoke-data] not prepared; the transfer tests will try again"
 
 test: install smoke-data
+ifeq ($(PYTEST_WORKERS),0)
 	$(PY) -m pytest $(PYTEST_ARGS)
+else
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) -m pytest \
+	  -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+endif
 
 gpu-wheels: install
 	@PYTHON=$(PY) bash tools/dev/gpu_wheels.sh .whl
