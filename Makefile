@@ -47,7 +47,7 @@ ifeq ($(PYTEST_WORKERS),0)
 	$(PY) -m pytest $(PYTEST_ARGS)
 else
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) -m pytest \
-	  -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	  -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 endif
 
 gpu-wheels: install
