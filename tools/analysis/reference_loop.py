@@ -669,12 +669,14 @@ def main(argv: Optional[Sequence[str]] = None) -> List[dict]:
     done = set()
     if osp.isfile(args.out) and not args.force:
         with open(args.out) as f:
-            rows = [json.loads(line) for line in f if line.strip()]
+            old = [json.loads(line) for line in f if line.strip()]
         done = {identity(r['method'], r['seed'], r['protocol'],
                          r['method_params'])
-                for r in rows if r.get('tool') == 'reference_loop'}
+                for r in old if r.get('tool') == 'reference_loop'}
     if osp.dirname(args.out):
         os.makedirs(osp.dirname(args.out), exist_ok=True)
+    print(f'protocol: {json.dumps(args.protocol)}; data: {args.data_root}',
+          flush=True)
     rows = []
     for seed in args.seed:
         for method in args.method:
