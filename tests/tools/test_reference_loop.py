@@ -6,6 +6,7 @@ mixtoolbox (nor mmengine's Runner).
 
 The tool is loaded from its file on purpose: it must stay outside the
 package (its point is to share no code with it)."""
+import glob
 import gzip
 import importlib.util
 import json
@@ -48,14 +49,24 @@ def idx_root(tmp_path_factory):
     return root
 
 
+def vanilla_config():
+    found = glob.glob(osp.join(ROOT, 'configs', 'benchmarks', 'fashion_mnist',
+                               '*vanilla*.py'))
+    assert len(found) == 1, f'one vanilla benchmark config expected: {found}'
+    return found[0]
+
+
 def strip(row):
     return {k: v for k, v in row.items() if k not in TIMING}
 
 
 def test_same_seed_same_run_in_two_processes_without_mixtoolbox(
         idx_root, tmp_path):
+    """One process reads the protocol from the toolbox config (then
+    overridden by TINY), the other uses the defaults: same rows."""
     first, second = str(tmp_path / 'a.jsonl'), str(tmp_path / 'b.jsonl')
-    code = (f'import runpy, sys, json; sys.argv = {[TOOL] + TINY!r} + '
+    argv = [TOOL, '--config', vanilla_config()] + TINY
+    code = (f'import runpy, sys, json; sys.argv = {argv!r} + '
             f'["--data-root", {idx_root!r}, "--out", {first!r}]; '
             f'runpy.run_path({TOOL!r}, run_name="__main__"); '
             'print("MODULES", json.dumps(sorted(m for m in sys.modules if '
@@ -183,11 +194,7 @@ def test_schedule_is_mmengines_warmup_and_cosine():
 
 
 def test_config_protocol_is_the_default_protocol():
-    import glob
-    configs = glob.glob(osp.join(ROOT, 'configs', 'benchmarks',
-                                 'fashion_mnist', '*vanilla*.py'))
-    assert configs, 'no vanilla Fashion-MNIST benchmark config'
-    got = ref.protocol_from_config(configs[0])
+    got = ref.protocol_from_config(vanilla_config())
     # the config trains 30 epochs, the accuracy benchmark 10 by default
     assert dict(ref.PROTOCOL, **got) == dict(ref.PROTOCOL, epochs=got[
         'epochs'])
@@ -222,3 +229,16 @@ def test_idx_reader_refuses_other_files(tmp_path):
     short.write_bytes(b'\x00\x00\x08\x01\x00\x00\x00\x05\x01\x02')
     with pytest.raises(ValueError, match='header says'):
         ref.read_idx(str(short))
+
+
+@pytest.mark.parametrize('override, field', [
+    ("model = dict(backbone=dict(depth=34))", 'model.backbone'),
+    ("optim_wrapper = dict(optimizer=dict(_delete_=True, type='AdamW', "
+     "lr=1e-3))", 'optim_wrapper.optimizer.type'),
+])
+def test_config_settings_the_loop_cannot_run_are_refused(tmp_path, override,
+                                                         field):
+    path = tmp_path / 'changed.py'
+    path.write_text(f'_base_ = [{vanilla_config()!r}]\n{override}\n')
+    with pytest.raises(ValueError, match=field):
+        ref.protocol_from_config(str(path))

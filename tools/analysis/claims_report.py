@@ -163,6 +163,7 @@ def load_claims(path: str) -> List[dict]:
 
 
 def parse_where(items: Sequence[str]) -> Dict[str, str]:
+    """``['k=v', ...]`` as a dict; ValueError for an item without '='."""
     out = {}
     for item in items:
         key, sep, value = item.partition('=')
@@ -172,13 +173,15 @@ def parse_where(items: Sequence[str]) -> Dict[str, str]:
     return out
 
 
-def field(row: dict, key: str):
+def field(row: dict, key: str) -> object:
+    """``row[key]``, else ``row['protocol'][key]`` (None if neither)."""
     if key in row:
         return row[key]
     return (row.get('protocol') or {}).get(key)
 
 
 def matches(row: dict, where: Dict[str, str]) -> bool:
+    """Whether every KEY=VALUE of ``where`` holds (compared as text)."""
     return all(str(field(row, k)) == v for k, v in where.items())
 
 
@@ -300,7 +303,8 @@ def agreement(rows: dict, metric: str = 'top1') -> List[dict]:
 
 
 # ---------------------------------------------------------------- output
-def fmt(stats, digits: int = 2) -> str:
+def fmt(stats: Optional[tuple], digits: int = 2) -> str:
+    """'mean ± std' (or the mean alone) of a (mean, std, ...) tuple."""
     if stats is None:
         return '—'
     mean, sd = stats[0], stats[1]

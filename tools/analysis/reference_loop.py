@@ -72,7 +72,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -254,6 +254,7 @@ def multimix(z: Tensor, y: Tensor, lam: Tensor) -> Tuple[Tensor, Tensor]:
 
 
 def soft_cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
+    """−Σ_c ỹ_c log softmax(logits)_c, averaged over the batch."""
     return -(target * F.log_softmax(logits, dim=1)).sum(dim=1).mean()
 
 
@@ -405,7 +406,8 @@ def state_sha256(model: nn.Module) -> str:
 
 
 @contextmanager
-def deterministic_cpu_state(seed: int, threads: int, device: torch.device):
+def deterministic_cpu_state(seed: int, threads: int,
+                            device: torch.device) -> Iterator[bool]:
     """Seeded, deterministic torch for one run; the caller's RNG state,
     thread count and deterministic-algorithms flag come back afterwards.
     Yields whether deterministic algorithms could be switched on."""
@@ -459,8 +461,8 @@ def _train(method: str, seed: int, p: dict, params: dict, data_root: str,
     if p['test_images'] is not None:
         test_x, test_y = test_x[:p['test_images']], test_y[:p['test_images']]
     train_x, test_x = to_tensor(train_x), normalise(to_tensor(test_x))
-    train_y = torch.as_tensor(train_y, dtype=torch.long, device=dev)
-    test_y = torch.as_tensor(test_y, dtype=torch.long, device=dev)
+    train_y = torch.as_tensor(train_y.astype(np.int64), device=dev)
+    test_y = torch.as_tensor(test_y.astype(np.int64), device=dev)
     clean_train = normalise(train_x)
     n_train, bs = len(train_x), p['batch_size']
     per_epoch = math.ceil(n_train / bs)
