@@ -34,7 +34,9 @@ TINY = ['--train-images', '48', '--batch-size', '16', '--width', '2',
         '--epochs', '2', '--test-images', '40', '--multimix-n', '50',
         '--seed', '0', '--threads', '1', '--method', *ref.METHODS]
 # what differs between two identical runs
-TIMING = ('train_minutes', 'seconds_per_iter', 'wall_seconds', 'command')
+TIMING = ('train_minutes', 'seconds_per_iter', 'cpu_seconds_per_iter',
+          'wall_seconds', 'command', 'curve')
+CURVE_TIMING = ('epoch_seconds', 'eval_seconds')
 
 
 @pytest.fixture(scope='module')
@@ -57,7 +59,10 @@ def vanilla_config():
 
 
 def strip(row):
-    return {k: v for k, v in row.items() if k not in TIMING}
+    curve = [{k: v for k, v in p.items() if k not in CURVE_TIMING}
+             for p in row['curve']]
+    return dict({k: v for k, v in row.items() if k not in TIMING},
+                curve=curve)
 
 
 def test_same_seed_same_run_in_two_processes_without_mixtoolbox(

@@ -475,10 +475,10 @@ def _train(method: str, seed: int, p: dict, params: dict, data_root: str,
                                 momentum=p['momentum'],
                                 nesterov=p['nesterov'],
                                 weight_decay=p['weight_decay'])
-    curve, it, train_seconds = [], 0, 0.0
+    curve, it, train_seconds, train_cpu = [], 0, 0.0, 0.0
     start = time.time()
     for epoch in range(1, epochs + 1):
-        tick = time.time()
+        tick, cpu_tick, first_it = time.time(), time.process_time(), it
         model.train()
         order = torch.as_tensor(rng.permutation(n_train), device=dev)
         for b in range(per_epoch):
@@ -500,16 +500,23 @@ def _train(method: str, seed: int, p: dict, params: dict, data_root: str,
             loss.backward()
             optimizer.step()
             it += 1
-        train_seconds += time.time() - tick
+        epoch_seconds = time.time() - tick
+        train_seconds += epoch_seconds
+        train_cpu += time.process_time() - cpu_tick
         if epoch % eval_every == 0 or epoch == epochs:
+            tick = time.time()
             test = evaluate(model, test_x, test_y, 500)
             train = evaluate(model, clean_train, train_y, 500)
+            eval_seconds = time.time() - tick
             curve.append(dict(epoch=epoch, iter=it, test_top1=test['top1'],
-                              train_top1=train['top1'],
-                              loss=last_loss))
+                              train_top1=train['top1'], loss=last_loss,
+                              epoch_seconds=epoch_seconds,
+                              eval_seconds=eval_seconds))
             log(f'{method} seed {seed} epoch {epoch}/{epochs} iter {it}: '
                 f'loss {last_loss:.4f} test top-1 {test["top1"]:.2f} '
-                f'train top-1 {train["top1"]:.2f}')
+                f'train top-1 {train["top1"]:.2f} '
+                f'({epoch_seconds / max(it - first_it, 1):.3f} s/iter, '
+                f'evaluation {eval_seconds:.1f} s)')
     return dict(
         tool='reference_loop', method=method, seed=seed,
         top1=test['top1'], ece=test['ece'], train_top1=train['top1'],
@@ -519,6 +526,7 @@ def _train(method: str, seed: int, p: dict, params: dict, data_root: str,
         test_images=len(test_x), iters=total,
         train_minutes=train_seconds / 60,
         seconds_per_iter=train_seconds / total,
+        cpu_seconds_per_iter=train_cpu / total,
         wall_seconds=time.time() - start, state_sha256=state_sha256(model))
 
 
