@@ -1,0 +1,178 @@
+"""The claims report (tools/analysis/claims_report.py) on synthetic results
+files: the confidence interval against a hand computation, the three
+verdicts (and 'not measured'), the mirrored direction, the t-table
+fallback, protocol filtering, the reference-loop agreement table and the
+plots.
+
+The tool is loaded from its file (it needs nothing of the package)."""
+import importlib.util
+import json
+import math
+import os.path as osp
+import sys
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOL = osp.join(ROOT, 'tools', 'analysis', 'claims_report.py')
+spec = importlib.util.spec_from_file_location('claims_report', TOOL)
+cr = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cr)
+
+BASE = {0: 80.0, 1: 81.0, 2: 79.5}
+# per-seed offsets from the vanilla row
+OFFSETS = dict(vanilla=(0, 0, 0), better=(1.0, 1.2, 0.8),
+               worse=(-1.0, -1.2, -0.8), tie=(0.5, -0.5, 0.1))
+
+
+def claim(cid, a, b, direction='greater', metric='top1'):
+    return dict(id=cid, text=f'{a} vs {b}', paper='P', where='T1',
+                paper_numbers='1 vs 2', metric=metric, a=a, b=b,
+                direction=direction)
+
+
+def toolbox_rows(epochs=30):
+    rows = []
+    for method, off in OFFSETS.items():
+        for seed, base in BASE.items():
+            rows.append(dict(method=method, seed=seed, config='c.py',
+                             epochs=epochs, train_images=2000,
+                             top1=base + off[seed], ece=5.0 - off[seed],
+                             fgsm_error=50.0, train_minutes=1.0))
+    return rows
+
+
+def reference_row(method, seed, top1):
+    curve = [dict(epoch=e, test_top1=top1 - 3 + e, train_top1=90 + e)
+             for e in (1, 2, 3)]
+    rel = dict(num_bins=3, count=[10, 20, 70],
+               confidence_sum=[2.0, 12.0, 63.0], correct_sum=[3, 11, 60])
+    return dict(tool='reference_loop', method=method, seed=seed, top1=top1,
+                ece=3.0, train_top1=99.5, curve=curve, reliability=rel,
+                epochs=30, train_images=2000, train_minutes=0.5,
+                protocol=dict(epochs=30, train_images=2000),
+                method_params={})
+
+
+def write(path, rows):
+    with open(path, 'w') as f:
+        f.write(''.join(json.dumps(r) + '\n' for r in rows))
+    return str(path)
+
+
+def test_interval_matches_a_hand_computation():
+    ci = cr.paired_ci([1.0, 1.2, 0.8])
+    # mean 1, sample sd 0.2, t_{0.975, 2} = 4.302653
+    half = 4.302653 * 0.2 / math.sqrt(3)
+    assert ci['n'] == 3 and ci['mean'] == pytest.approx(1.0)
+    assert ci['sd'] == pytest.approx(0.2)
+    assert (ci['lo'], ci['hi']) == pytest.approx((1 - half, 1 + half),
+                                                 abs=1e-5)
+
+
+def test_t_table_when_scipy_is_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, 'scipy.stats', None)
+    assert cr.t_quantile(2) == 4.303
+    assert cr.t_quantile(11) == 2.228      # df 11 uses df 10 (wider)
+    assert cr.t_quantile(500) == 1.980
+    with pytest.raises(ValueError, match='degrees of freedom'):
+        cr.t_quantile(0)
+
+
+def test_verdicts(tmp_path):
+    rows = cr.load_results([write(tmp_path / 'r.jsonl', toolbox_rows())], {})
+    claims = [claim('h', 'better', 'vanilla'),
+              claim('n', 'worse', 'vanilla'),
+              claim('i', 'tie', 'vanilla'),
+              claim('l', 'better', 'vanilla', 'less', 'ece'),
+              claim('l2', 'better', 'vanilla', 'greater', 'ece'),
+              claim('m', 'absent', 'vanilla')]
+    got = {r['id']: r for r in cr.evaluate_claims(rows, claims)}
+    assert {k: r['verdict'] for k, r in got.items()} == {
+        'h': 'holds', 'n': 'not reproduced', 'i': 'inconclusive',
+        'l': 'holds', 'l2': 'not reproduced', 'm': 'not measured'}
+    assert got['h']['seeds'] == [0, 1, 2]
+    assert got['h']['ci']['mean'] == pytest.approx(1.0)
+    # a = better: 81, 82.2, 80.3 → mean 81.1667
+    assert got['h']['a_stats'][0] == pytest.approx(243.5 / 3)
+    assert got['m']['note'] == 'no runs of absent'
+    # |Δ| = 1 < 2 × 0.76 (vanilla's std) with 3 seeds: more seeds needed
+    assert got['h']['note'] == 'Δ below 2 std: run 5 seeds'
+    text = '\n'.join(cr.claims_table(list(got.values())))
+    assert '**holds**' in text and '+1.00 [+0.50, +1.50]' in text
+
+
+def test_one_seed_is_inconclusive():
+    ci = cr.paired_ci([2.0])
+    assert ci['lo'] is None and cr.verdict(ci, 'greater') == 'inconclusive'
+    assert cr.verdict(dict(n=0), 'less') == 'not measured'
+
+
+def test_protocols_are_kept_apart(tmp_path):
+    path = write(tmp_path / 'r.jsonl', toolbox_rows(10) + toolbox_rows(30))
+    with pytest.raises(ValueError, match='--where'):
+        cr.load_results([path], {})
+    rows = cr.load_results([path], {'epochs': '10'})
+    assert len(rows) == 12 and all(r['epochs'] == 10 for r in rows.values())
+
+
+def test_agreement_and_report_with_plots(tmp_path):
+    box = write(tmp_path / 'box.jsonl', toolbox_rows())
+    ref = write(tmp_path / 'ref.jsonl', [
+        reference_row('vanilla', s, BASE[s] + 0.3) for s in BASE] + [
+        reference_row('better', s, BASE[s] + 5) for s in BASE])
+    claims = str(tmp_path / 'claims.json')
+    with open(claims, 'w') as f:
+        json.dump([claim('h', 'better', 'vanilla')], f)
+    out, plots = str(tmp_path / 'report.md'), str(tmp_path / 'plots')
+    text = cr.main([box, ref, '--claims', claims, '--out', out, '--plots',
+                    plots, '--reliability-methods'])
+    status = {r['method']: r['status'] for r in cr.agreement(
+        cr.load_results([box, ref], {}))}
+    # vanilla: Δ 0.3 ≤ std 0.76; better: Δ 4.0 > std 0.76
+    assert status == {'vanilla': 'agrees', 'better': 'disagrees'}
+    bins = cr.reliability_bins(cr.load_results([ref], {}))
+    # per seed |2 − 3| + |12 − 11| + |63 − 60| = 5 over 100 images
+    assert cr.pooled_ece(bins[('reference', 'vanilla')]) == pytest.approx(5)
+    assert bins[('reference', 'vanilla')]['count'] == [30, 60, 210]
+    assert '| h | better vs vanilla |' in text
+    assert text.count('**holds**') == 2       # toolbox and reference rows
+    for name in ('curves', 'reliability', 'claims'):
+        with open(osp.join(plots, f'{name}.png'), 'rb') as f:
+            assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+    assert open(out).read() == text
+
+
+def test_plots_without_data_say_what_is_missing(tmp_path):
+    box = write(tmp_path / 'box.jsonl', toolbox_rows())
+    text = cr.main([box, '--plots', str(tmp_path / 'p')])
+    assert 'curves: not drawn: no run carries `curve`' in text
+    assert 'reliability: not drawn' in text
+    assert not osp.exists(tmp_path / 'p' / 'curves.png')
+
+
+def test_shipped_claims_load():
+    claims = cr.load_claims(cr.DEFAULT_CLAIMS)
+    assert len(claims) >= 20
+    assert {c['metric'] for c in claims} >= {'top1', 'ece', 'fgsm_error',
+                                             'train_minutes'}
+
+
+@pytest.mark.parametrize('change, message', [
+    (dict(direction='up'), "direction 'up' is not one of"),
+    (dict(metric='acc'), "metric 'acc' is not one of"),
+    (dict(extra=1), "unknown ['extra']"),
+])
+def test_bad_claims(tmp_path, change, message):
+    path = str(tmp_path / 'c.json')
+    with open(path, 'w') as f:
+        json.dump([dict(claim('x', 'a', 'b'), **change)], f)
+    with pytest.raises(ValueError) as info:
+        cr.load_claims(path)
+    assert message in str(info.value)
+
+
+def test_help(capsys):
+    with pytest.raises(SystemExit):
+        cr.parse_args(['--help'])
+    assert '--where' in capsys.readouterr().out
