@@ -12,9 +12,9 @@ from mixtoolbox.models.heads.dense_head import (classify, dense_map,
                                                 linear_classifier)
 from mixtoolbox.models.mixups.base import BaseMixup
 from mixtoolbox.models.modifiers.base import BaseModifier
+from mixtoolbox.models.utils import MixPolicy
 from mixtoolbox.registry import MODELS, BuildsInOwnScope
 from mixtoolbox.structures import MixedBatch
-from .policy import MixPolicy
 
 
 class _NoMix(BaseMixup):

@@ -2,8 +2,8 @@
 import torch
 from torch import Tensor
 
-from mixtoolbox.models.classifiers.policy import build_mixup
 from mixtoolbox.models.mixups.base import BaseMixup
+from mixtoolbox.models.utils import build_mixup
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 

@@ -15,6 +15,33 @@ or average them too (``update_buffers=True``); this class keeps neither.
 import torch.nn as nn
 from mmengine.model import ExponentialMovingAverage
 
+from .validators import in_range
+
+__all__ = ['MomentumEncoder', 'ema_weight_of_new', 'paper_momentum']
+
+
+def ema_weight_of_new(momentum: float) -> float:
+    """The papers' decay m of θ_k ← m θ_k + (1 − m) θ_q (MoCo's Algorithm 1;
+    SAMix's and AutoMix's momentum pipeline) as mmengine's EMA
+    ``momentum``, which is the weight of the *new* value: 0.999 → 0.001."""
+    return 1.0 - momentum
+
+
+def paper_momentum(encoder: str, doc: str) -> property:
+    """A ``momentum`` property in the papers' convention (weight of the old
+    average, in [0, 1]) over the :class:`MomentumEncoder` attribute
+    ``encoder`` of the model, which stores mmengine's convention. Setting
+    it (configs, ``MomentumScheduleHook``) checks the value."""
+
+    def get(model) -> float:
+        return 1.0 - getattr(model, encoder).momentum
+
+    def set_(model, value: float) -> None:
+        value = in_range(type(model).__name__, 'momentum', value, 0, 1)
+        getattr(model, encoder).momentum = ema_weight_of_new(value)
+
+    return property(get, set_, doc=doc)
+
 
 class MomentumEncoder(ExponentialMovingAverage):
     """``ExponentialMovingAverage`` of the parameters only; the buffers (BN

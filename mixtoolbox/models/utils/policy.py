@@ -1,11 +1,11 @@
 """The mixing policy: which mixup (if any) runs in this iteration."""
 import copy
-import numbers
 from typing import List, Optional, Sequence
 
 import numpy as np
 
 from mixtoolbox.registry import BATCH_AUGMENTS, own_scope
+from .validators import in_range
 
 
 def registered_mixups() -> List[str]:
@@ -66,12 +66,8 @@ class MixPolicy:
                 raise ValueError(f'mix_policy[{i}] ({cfg.get("type")}) needs '
                                  'a `prob`: with several mixups each one '
                                  'states its per-iteration probability')
-            prob = cfg.pop('prob', 1.0)
-            if isinstance(prob, bool) or not isinstance(prob, numbers.Real) \
-                    or not 0 <= prob <= 1:
-                raise ValueError(f'mix_policy[{i}].prob must be a number in '
-                                 f'[0, 1], got {prob!r}')
-            probs.append(float(prob))
+            probs.append(in_range(None, f'mix_policy[{i}].prob',
+                                  cfg.pop('prob', 1.0), 0, 1))
             self.mixups.append(build_mixup(cfg))
         if sum(probs) > 1 + 1e-6:
             raise ValueError('the probabilities of mix_policy must sum to at '
