@@ -1,12 +1,12 @@
 """Set any attribute of the model on a schedule (e.g. the Mixer's mask-loss
 weight β, which SAMix decays linearly from 0.1 to 0, seed 003 §3.3)."""
 import math
-import numbers
 from typing import Optional, Sequence
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from mixtoolbox.models.utils import check_real
 from mixtoolbox.registry import HOOKS
 
 POLICIES = ('linear', 'cosine', 'step')
@@ -78,10 +78,8 @@ class AnnealingHook(Hook):
                              'and cosine policies and meaningless for step '
                              f'(policy={policy!r}, end={end!r})')
         for name, value in (('start', start), ('end', end), ('gamma', gamma)):
-            if value is not None and (isinstance(value, bool) or
-                                      not isinstance(value, numbers.Real)):
-                raise TypeError(f'AnnealingHook: `{name}` must be a number, '
-                                f'got {value!r}')
+            if value is not None:
+                check_real('AnnealingHook', name, value)
         milestones = list(milestones)
         if policy == 'step' and (
                 not milestones or milestones != sorted(set(milestones))

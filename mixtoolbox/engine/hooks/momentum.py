@@ -1,6 +1,6 @@
 """Cosine schedule of the momentum network's decay (seed 003 §4.1)."""
-import numbers
 
+from mixtoolbox.models.utils import in_range
 from mixtoolbox.registry import HOOKS
 from .anneal import AnnealingHook
 
@@ -33,11 +33,8 @@ class MomentumScheduleHook(AnnealingHook):
 
     def __init__(self, start: float = 0.999, end: float = 1.0,
                  attr: str = 'momentum', by_epoch: bool = False):
-        for name, value in (('start', start), ('end', end)):
-            if isinstance(value, bool) or not isinstance(
-                    value, numbers.Real) or not 0 <= value <= 1:
-                raise ValueError(f'MomentumScheduleHook: `{name}` must be a '
-                                 'decay in [0, 1] (paper convention: weight '
-                                 f'of the old average), got {value!r}')
+        # decays in the papers' convention: the weight of the old average
+        in_range('MomentumScheduleHook', 'start', start, 0, 1)
+        in_range('MomentumScheduleHook', 'end', end, 0, 1)
         super().__init__(attr=attr, start=start, end=end, policy='cosine',
                          by_epoch=by_epoch)

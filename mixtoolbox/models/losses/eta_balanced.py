@@ -1,12 +1,12 @@
 """η-balanced mixup loss: Li et al., "Boosting Discriminative Visual
 Representation Learning with Scenario-Agnostic Mixup" (SAMix), arXiv 2111.15454
 (seed 003), §3.2, eqs. (6) and (8)."""
-import numbers
 
 import torch
 import torch.nn as nn
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_real, in_range
 from mixtoolbox.registry import MODELS
 
 
@@ -69,18 +69,10 @@ class EtaBalancedLoss(nn.Module):
 
     def __init__(self, eta: float = 0.5, loss_weight: float = 1.0):
         super().__init__()
-        for name, value in (('eta', eta), ('loss_weight', loss_weight)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f'EtaBalancedLoss: `{name}` must be a number, '
-                                f'got {value!r}')
-        if not 0 <= eta <= 1:
-            raise ValueError('EtaBalancedLoss: `eta` must lie in [0, 1] '
-                             f'(seed 003 eq. 8), got {eta!r}')
-        if loss_weight < 0:
-            raise ValueError('EtaBalancedLoss: `loss_weight` must be >= 0, '
-                             f'got {loss_weight!r}')
-        self.eta = float(eta)
-        self.loss_weight = float(loss_weight)
+        # η weighs the global term of eq. (8)
+        self.eta = in_range('EtaBalancedLoss', 'eta', eta, 0, 1)
+        self.loss_weight = check_real('EtaBalancedLoss', 'loss_weight',
+                                      loss_weight, 0)
 
     def forward(self, cls_score: Tensor, target: Tensor,
                 avg_factor=None) -> Tensor:
