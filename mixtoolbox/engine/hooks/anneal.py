@@ -1,5 +1,8 @@
 """Set any attribute of the model on a schedule (e.g. the Mixer's mask-loss
-weight β, which SAMix decays linearly from 0.1 to 0, seed 003 §3.3)."""
+weight β, which SAMix decays linearly from 0.1 to 0: §3.3 of S. Li, Z. Liu,
+D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual Representation
+Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
+https://arxiv.org/abs/2111.15454v1, numbered as in that first version)."""
 import math
 from typing import Optional, Sequence
 
@@ -55,7 +58,7 @@ class AnnealingHook(Hook):
             multiplies the value by ``gamma``.
         gamma (float): factor of ``'step'``. Defaults to 0.1.
 
-    Example (SAMix's β, seed 003 §3.3)::
+    Example (SAMix's β, §3.3)::
 
         custom_hooks = [dict(type='AnnealingHook',
                              attr='mixer.mask_loss_weight',

@@ -1,6 +1,13 @@
 """PreActResNet for 32×32 inputs (He et al., "Identity Mappings in Deep
-Residual Networks", ECCV 2016), the CIFAR backbone of the mixup literature
-(seed 001 Tables 1-2, seed 002, seed 004 use PreActResNet-18)."""
+Residual Networks", ECCV 2016, https://arxiv.org/abs/1603.05027), the CIFAR
+backbone of the mixup literature
+(PreActResNet-18 is used in MultiMix, Tables 1-2: Venkataramanan et al.,
+"Teach me how to Interpolate a Myriad of Embeddings",
+https://openreview.net/forum?id=iF0B-U0J5fG, arXiv:2206.14868; in multi-mix:
+Shen et al., "Mixup Augmentation with Multiple Interpolations",
+https://arxiv.org/abs/2406.01417; and in R-Mix: Luu et al., "Expeditious
+Saliency-guided Mix-up through Random Gradient Thresholding",
+https://arxiv.org/abs/2212.04875)."""
 from typing import Sequence
 
 import torch.nn as nn
@@ -76,7 +83,7 @@ class PreActResNet(BaseBackbone):
             Defaults to (3, ), the last stage.
         stem_stride (int): stride of the stem; 1 for 32×32 inputs (default).
         last_stride (int): stride of the last stage; 2 (default) gives a 4×4
-            map on 32×32 inputs, 1 gives 8×8 (Dense MultiMix, seed 001 §4.4).
+            map on 32×32 inputs, 1 gives 8×8 (Dense MultiMix, MultiMix §4.4).
 
     Example:
         >>> import torch

@@ -1,6 +1,11 @@
-"""Wide ResNet (Zagoruyko & Komodakis, "Wide Residual Networks", BMVC 2016)
-for 32×32 inputs; WRN16-8 is the second CIFAR backbone of seed 001
-(Tables 1-2) and the multi-mix paper (seed 002)."""
+"""Wide ResNet (Zagoruyko & Komodakis, "Wide Residual Networks", BMVC 2016,
+https://arxiv.org/abs/1605.07146)
+for 32×32 inputs; WRN16-8 is the second CIFAR backbone of MultiMix
+(Tables 1-2 of Venkataramanan et al., "Teach me how to Interpolate a Myriad
+of Embeddings", https://openreview.net/forum?id=iF0B-U0J5fG,
+arXiv:2206.14868) and of multi-mix (Shen et al., "Mixup Augmentation with
+Multiple Interpolations", arXiv:2406.01417,
+https://arxiv.org/abs/2406.01417)."""
 from typing import Sequence
 
 import torch.nn as nn

@@ -1,6 +1,10 @@
-"""η-balanced mixup loss: Li et al., "Boosting Discriminative Visual
-Representation Learning with Scenario-Agnostic Mixup" (SAMix), arXiv 2111.15454
-(seed 003), §3.2, eqs. (6) and (8)."""
+"""η-balanced mixup loss of SAMix, §3.2, eqs. (6) and (8).
+
+S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+"""
 
 import torch
 import torch.nn as nn
@@ -17,7 +21,7 @@ def split_mixup_ce(logits: Tensor, target: Tensor):
     of a mixed pair), ``p = softmax(logits)`` and ``p̂_c = p_c / Σ_{c'∈P}
     p_c'`` the prediction renormalised over ``P``:
 
-    * local (pBCE, seed 003 eq. 6): ``ℓ_+ = −Σ_{c∈P} y_c log p̂_c`` — how
+    * local (pBCE, eq. 6): ``ℓ_+ = −Σ_{c∈P} y_c log p̂_c`` — how
       the mixed sample is shared between its two classes;
     * global: ``ℓ_− = −log Σ_{c∈P} p_c`` — how far it is from every other
       class (Table 1, "global" row).
@@ -41,7 +45,7 @@ def split_mixup_ce(logits: Tensor, target: Tensor):
 
 @MODELS.register_module()
 class EtaBalancedLoss(nn.Module):
-    """ℓ_η = ℓ_+ + η ℓ_− (seed 003 eq. 8), the Mixer's classification loss.
+    """ℓ_η = ℓ_+ + η ℓ_− (SAMix eq. 8), the Mixer's classification loss.
 
     η = 1 is exactly the mixup cross-entropy (AutoMix trains its Mixer with
     it), η = 0 keeps only the local pBCE term; in between, the global term is
@@ -54,7 +58,7 @@ class EtaBalancedLoss(nn.Module):
 
     Args:
         eta (float): weight η ∈ [0, 1] of the global term. Defaults to 0.5,
-            the small-dataset value of seed 003 §3.2 / App. A.1.2 (CIFAR-100,
+            the small-dataset value of SAMix §3.2 / App. A.1.2 (CIFAR-100,
             Tiny, CUB, Aircraft); use 0.1 for ImageNet-scale data (A.1.2).
         loss_weight (float): multiplier of the loss. Defaults to 1.0.
 

@@ -1,6 +1,13 @@
-"""The learnable Mixer of SAMix (Li et al., "Boosting Discriminative Visual
-Representation Learning with Scenario-Agnostic Mixup", arXiv 2111.15454,
-seed 003 §3.3) and AutoMix (Liu et al., ECCV 2022)."""
+"""The learnable Mixer of SAMix (§3.3, eq. (9)) and of AutoMix.
+
+SAMix: S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+AutoMix: Z. Liu, S. Li, D. Wu, Z. Liu, Z. Chen, L. Wu, S. Z. Li, "AutoMix:
+Unveiling the Power of Mixup for Stronger Classifiers", ECCV 2022,
+https://arxiv.org/abs/2103.13027.
+"""
 import math
 from typing import Optional, Sequence, Tuple, Union
 
@@ -33,7 +40,7 @@ def _lam_column(lam, n: int, ref: Tensor) -> Tensor:
 
 
 def adjust_mask(mask: Tensor, lam: Union[float, Tensor]) -> Tensor:
-    """λ adjusting (seed 003 §3.3): rescale each mask to mean exactly λ.
+    """λ adjusting (SAMix §3.3): rescale each mask to mean exactly λ.
 
     The paper writes ŝ_i = (μ_i/λ) s_i for μ_i < λ, which moves the mean to
     μ_i²/λ, away from λ; we implement the stated intent with the rescaling
@@ -57,7 +64,7 @@ def adjust_mask(mask: Tensor, lam: Union[float, Tensor]) -> Tensor:
 class SAMixMixer(BaseModule):
     """Mixer ℳ_φ: a pixel mask s_i ∈ [0, 1]^{H×W} from feature maps z^l.
 
-    Implements seed 003 eq. (9):
+    Implements SAMix eq. (9):
 
         z_{i,λ} = (1 + γλ) z_i,   z_{j,1−λ} = (1 + γ(1−λ)) z_j,
         z̃ = concat(z_{i,λ}, z_{j,1−λ}),

@@ -1,6 +1,14 @@
-"""MoCo v2 + any mixup of the toolbox, cross-view (Li et al., "Boosting
-Discriminative Visual Representation Learning with Scenario-Agnostic Mixup",
-arXiv 2111.15454 = seed 003: §2.2 eq. (4), §3.1, App. A.1.3, A.2.1)."""
+"""MoCo v2 + any mixup of the toolbox, cross-view (SAMix §2.2 eq. (4),
+§3.1, App. A.1.3, A.2.1).
+
+S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+MoCo v2: X. Chen, H. Fan, R. Girshick, K. He, "Improved Baselines with
+Momentum Contrastive Learning", arXiv:2003.04297, 2020,
+https://arxiv.org/abs/2003.04297.
+"""
 from typing import List, Optional
 
 import torch
@@ -24,7 +32,7 @@ PARTNER_TARGETS = ('other_view', 'pasted_view')
 
 @MODELS.register_module()
 class MixMoCo(MoCo, BuildsInOwnScope):
-    """MoCo v2 with instance-level mixup, cross-view (seed 003 §3.1).
+    """MoCo v2 with instance-level mixup, cross-view (SAMix §3.1).
 
     Each step computes mmpretrain's MoCo loss ℓ^NCE(z_i^{τq}, z_i^{τk}) and,
     when the policy picks a mixup, the mixup infoNCE of eq. (4) on

@@ -60,8 +60,8 @@ class SAMixMoCo(MixerStep, MixMoCo):
 
     Args:
         backbone, neck, head, queue_len, feat_dim, momentum,
-            mix_loss_weight, partner_target: as :class:`MixMoCo`. The backbone must list its
-            stages in ``res_layers``.
+            mix_loss_weight, partner_target: as :class:`MixMoCo`. The
+            backbone must list its stages in ``res_layers``.
         mixer (dict): e.g. ``dict(type='SAMixMixer', in_channels=256)``.
         target (str): ``'instance'`` (SAMix-I, default) or ``'cluster'``
             (SAMix-C; needs :class:`OnlineClusteringHook`).

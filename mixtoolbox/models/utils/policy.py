@@ -1,4 +1,14 @@
-"""The mixing policy: which mixup (if any) runs in this iteration."""
+"""The mixing policy: which mixup (if any) runs in this iteration.
+
+The example is the MultiMix recipe of
+S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis, "Teach me how to
+Interpolate a Myriad of Embeddings", ICLR 2023 submission,
+https://openreview.net/forum?id=iF0B-U0J5fG (also arXiv:2206.14868), the
+version with self-distillation and dense loss; sections, tables and
+appendices numbered as there. Published as "Embedding Space Interpolation
+Beyond Mini-Batch, Beyond Pairs and Beyond Examples", NeurIPS 2023,
+https://arxiv.org/abs/2311.05538.
+"""
 import copy
 from typing import List, Optional, Sequence
 
@@ -42,7 +52,7 @@ class MixPolicy:
             plain (unmixed) iteration. A single mixup may omit ``prob``
             (then it is used every iteration).
 
-    Example (seed 001, App. A.1: MultiMix with probability 0.5, input mixup
+    Example (MultiMix, App. A.1: MultiMix with probability 0.5, input mixup
     otherwise)::
 
         mix_policy=[dict(type='MultiMix', prob=0.5),
