@@ -6,6 +6,7 @@ schedule while the rest of the model keeps the main one."""
 from typing import Callable, List, Optional, Sequence, Union
 
 from mmengine.optim import BaseOptimWrapper, _ParamScheduler
+from torch.optim import Optimizer
 
 from mixtoolbox.registry import PARAM_SCHEDULERS
 from ..optimizers.prefix_group_constructor import (PREFIX_KEY, matches,
@@ -19,7 +20,8 @@ class _GroupView(BaseOptimWrapper):
     counting goes to the owner, so mmengine's "scheduler.step() before
     optimizer.step()" check sees the real steps."""
 
-    def __init__(self, owner, selected: Callable[[dict], bool]):
+    def __init__(self, owner: Union[BaseOptimWrapper, Optimizer],
+                 selected: Callable[[dict], bool]) -> None:
         inner = owner.optimizer if isinstance(owner,
                                               BaseOptimWrapper) else owner
         super().__init__(inner)
@@ -86,7 +88,8 @@ class PrefixParamScheduler(_ParamScheduler):
             optimizer without tags; an unknown ``scheduler`` type.
     """
 
-    def __init__(self, optimizer, scheduler: str,
+    def __init__(self, optimizer: Union[BaseOptimWrapper, Optimizer],
+                 scheduler: str,
                  include: Union[str, Sequence[str], None] = None,
                  exclude: Union[str, Sequence[str], None] = None,
                  convert_to_iter_based: bool = False,

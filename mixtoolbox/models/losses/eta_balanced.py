@@ -5,6 +5,7 @@ Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
 2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
 in that first arXiv version; later versions are revised).
 """
+from typing import Tuple
 
 import torch
 import torch.nn as nn
@@ -14,7 +15,7 @@ from mixtoolbox.models.utils import check_real, in_range
 from mixtoolbox.registry import MODELS
 
 
-def split_mixup_ce(logits: Tensor, target: Tensor):
+def split_mixup_ce(logits: Tensor, target: Tensor) -> Tuple[Tensor, Tensor]:
     """Split the soft-target cross-entropy into its local and global terms.
 
     With ``P`` the classes a target row puts mass on (the two classes a, b

@@ -9,7 +9,7 @@ MoCo v2: X. Chen, H. Fan, R. Girshick, K. He, "Improved Baselines with
 Momentum Contrastive Learning", arXiv:2003.04297, 2020,
 https://arxiv.org/abs/2003.04297.
 """
-from typing import List, Optional
+from typing import List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -19,6 +19,7 @@ from mmpretrain.models import MoCo
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
+from mixtoolbox.models.mixups.base import BaseMixup
 from mixtoolbox.models.utils import (MixPolicy, MomentumEncoder,
                                      check_choice, check_int, check_real,
                                      paper_momentum)
@@ -161,7 +162,7 @@ class MixMoCo(MoCo, BuildsInOwnScope):
                                                        self.neck))
 
     # ------------------------------------------------------------ inputs
-    def split_views(self, inputs):
+    def split_views(self, inputs: List[Tensor]) -> Tuple[Tensor, Tensor]:
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(
                 f'{type(self).__name__}: needs two views per image (query, '
@@ -177,7 +178,8 @@ class MixMoCo(MoCo, BuildsInOwnScope):
                 ' change one of them (and use drop_last=True)')
         return x_q, x_k
 
-    def pseudo_labels(self, data_samples: List[DataSample], device,
+    def pseudo_labels(self, data_samples: List[DataSample],
+                      device: Union[str, torch.device],
                       needed_by: Optional[str] = None) -> Optional[Tensor]:
         """``[N]`` pseudo labels attached by :class:`OnlineClusteringHook`;
         a ValueError naming ``needed_by`` when they are missing."""
@@ -193,8 +195,9 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         return None
 
     # ---------------------------------------------------------- training
-    def mixed_embedding(self, mixup, x_q: Tensor, x_k: Tensor,
-                        labels: Optional[Tensor]):
+    def mixed_embedding(self, mixup: BaseMixup, x_q: Tensor, x_k: Tensor,
+                        labels: Optional[Tensor]
+                        ) -> Tuple[Tensor, Tensor, Tensor]:
         """(z_m ``[N, d]``, λ ``[N]``, partner index ``[N]``) of one mixup
         step in the configured view."""
         n = x_q.size(0)
@@ -249,7 +252,8 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         self.finish_step(k, k_q)
         return losses
 
-    def mix_targets(self, k: Tensor, k_q: Optional[Tensor]):
+    def mix_targets(self, k: Tensor,
+                    k_q: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
         """Positives of the λ and the (1 − λ) term of eq. (4): ``(own,
         partner)``, each ``[N, d]`` and indexed by image."""
         if self.view == 'same':

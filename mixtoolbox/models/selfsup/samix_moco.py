@@ -6,11 +6,12 @@ Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
 (8)-(12), numbered as in that first arXiv version (later versions are
 revised).
 """
-from typing import List, Optional
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmpretrain.structures import DataSample
 from torch import Tensor
 from torch.func import functional_call
 
@@ -120,7 +121,8 @@ class SAMixMoCo(MixerStep, MixMoCo):
                              if target == 'cluster' else None)
 
     @torch.no_grad()
-    def keys_and_maps(self, x_q: Tensor, x_k: Tensor):
+    def keys_and_maps(self, x_q: Tensor,
+                      x_k: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         """Momentum embeddings of both views, ``(k, k_q, maps)``: k of
         ``x_k`` (MoCo's keys), k_q of ``x_q`` (the partner's positive, see
         :class:`MixMoCo`) and the layer-l maps of both views as one 2N batch
@@ -136,13 +138,16 @@ class SAMixMoCo(MixerStep, MixMoCo):
             maps.append(batch_unshuffle(stage, undo))
         return embeds[0], embeds[1], torch.cat([maps[1], maps[0]])
 
-    def cross_mask(self, maps: Tensor, lam: float, perm: Tensor, size):
+    def cross_mask(self, maps: Tensor, lam: float, perm: Tensor,
+                   size: Sequence[int]) -> Tensor:
         """Mixer mask for the pairs (x_i^{τq}, x_π(i)^{τk}): the maps of both
         views are one 2N batch with partners ``cat(π + N, π)``."""
         n = perm.numel()
         return self.mixer(maps, lam, torch.cat([perm + n, perm]), size)[:n]
 
-    def mixer_cls_loss(self, x_m, k, partner, queue, lam, perm, labels):
+    def mixer_cls_loss(self, x_m: Tensor, k: Tensor, partner: Tensor,
+                       queue: Tensor, lam: float, perm: Tensor,
+                       labels: Optional[Tensor]) -> Tensor:
         """L_φ^cls on the Mixer's batch through the frozen key encoder;
         ``k`` / ``partner`` are the positives of sample i / of its partner
         (indexed by image, see :meth:`MixMoCo.mix_targets`)."""
@@ -163,7 +168,8 @@ class SAMixMoCo(MixerStep, MixMoCo):
             target = onehot[perm].lerp(onehot, lam)
         return self.mixer_loss(logits, target)
 
-    def loss(self, inputs, data_samples, **kwargs) -> dict:
+    def loss(self, inputs: List[Tensor], data_samples: List[DataSample],
+             **kwargs) -> dict:
         x_q, x_k = self.split_views(inputs)
         n, size = x_q.size(0), x_q.shape[-2:]
         q = self.embed(x_q)

@@ -6,15 +6,18 @@ arXiv:2111.15454v1, 2021, https://arxiv.org/abs/2111.15454v1 (numbered as in
 that first arXiv version; later versions are revised).
 """
 import inspect
-from typing import Optional
+from typing import Optional, Tuple, Union
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+from mixtoolbox.models.mixups.base import BaseMixup
+
 
 def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
-              lam, index: Tensor,
+              lam: Union[float, Tensor], index: Tensor,
               partner_keys: Optional[Tensor] = None) -> Tensor:
     """Mixup infoNCE, SAMix eq. (4), averaged over the batch:
 
@@ -46,7 +49,7 @@ def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
     return (lam * nce_i + (1 - lam) * nce_j).mean()
 
 
-def check_instance_mixup(mixup, owner: str) -> None:
+def check_instance_mixup(mixup: BaseMixup, owner: str) -> None:
     """Eq. (4) needs a pairwise mixup (λ and a partner index) that runs
     without a classifier."""
     params = inspect.signature(mixup.mix).parameters
@@ -65,12 +68,12 @@ class QueryEncoder:
     """The online encoder as embedding-space mixups see a model:
     ``head(extract_feat(x))`` is the normalised query embedding."""
 
-    def __init__(self, moco):
+    def __init__(self, moco: nn.Module) -> None:
         self.backbone = moco.backbone
         self._moco = moco
 
-    def extract_feat(self, x):
+    def extract_feat(self, x: Tensor) -> Tuple[Tensor, ...]:
         return self.backbone(x)
 
-    def head(self, feats):
+    def head(self, feats: Tuple[Tensor, ...]) -> Tensor:
         return F.normalize(self._moco.neck(feats)[0], dim=1)

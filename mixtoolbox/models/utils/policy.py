@@ -10,7 +10,7 @@ Beyond Mini-Batch, Beyond Pairs and Beyond Examples", NeurIPS 2023,
 https://arxiv.org/abs/2311.05538.
 """
 import copy
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ def registered_mixups() -> List[str]:
         f'mmpretrain.{k}' for k in BATCH_AUGMENTS.parent.module_dict)
 
 
-def build_mixup(cfg):
+def build_mixup(cfg: dict) -> Any:
     """Build one mixup from a config dict in the toolbox's scope (whatever
     the caller's default scope): ``'MultiMix'``, ``'mixtoolbox.MultiMix'``
     and ``'mmpretrain.Mixup'`` all resolve. A type found nowhere is a
@@ -88,7 +88,7 @@ class MixPolicy:
     def __len__(self) -> int:
         return len(self.mixups)
 
-    def choose(self, u: Optional[float] = None):
+    def choose(self, u: Optional[float] = None) -> Optional[Any]:
         """The mixup for this iteration, or None for a plain one.
 
         Args:
