@@ -13,8 +13,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
-from mixtoolbox.models.mixups.base import BaseMixup
-
 
 def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
               lam: Union[float, Tensor], index: Tensor,
@@ -49,7 +47,7 @@ def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
     return (lam * nce_i + (1 - lam) * nce_j).mean()
 
 
-def check_instance_mixup(mixup: BaseMixup, owner: str) -> None:
+def check_instance_mixup(mixup, owner: str) -> None:
     """Eq. (4) needs a pairwise mixup (λ and a partner index) that runs
     without a classifier."""
     params = inspect.signature(mixup.mix).parameters
