@@ -6,10 +6,11 @@ https://arxiv.org/abs/2111.15454v1, numbered as in that first version)."""
 import math
 from typing import Optional, Sequence
 
+import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
-from mixtoolbox.models.utils import check_real
+from mixtoolbox.models.utils import check_choice, check_real
 from mixtoolbox.registry import HOOKS
 
 POLICIES = ('linear', 'cosine', 'step')
@@ -34,7 +35,8 @@ def anneal_value(policy: str, start: float, end: Optional[float],
     return start * gamma**sum(step >= m for m in milestones)
 
 
-def unwrap(model):
+def unwrap(model: nn.Module) -> nn.Module:
+    """``model`` without its DDP / FSDP wrapper."""
     return model.module if is_model_wrapper(model) else model
 
 
@@ -73,9 +75,7 @@ class AnnealingHook(Hook):
             raise ValueError('AnnealingHook: `attr` must be a dotted '
                              f'attribute path like "mixer.mask_loss_weight", '
                              f'got {attr!r}')
-        if policy not in POLICIES:
-            raise ValueError(f'AnnealingHook: `policy` must be one of '
-                             f'{POLICIES}, got {policy!r}')
+        check_choice('AnnealingHook', 'policy', policy, POLICIES)
         if (end is None) != (policy == 'step'):
             raise ValueError('AnnealingHook: `end` is required by the linear '
                              'and cosine policies and meaningless for step '

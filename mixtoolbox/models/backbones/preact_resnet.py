@@ -8,12 +8,13 @@ Shen et al., "Mixup Augmentation with Multiple Interpolations",
 https://arxiv.org/abs/2406.01417; and in R-Mix: Luu et al., "Expeditious
 Saliency-guided Mix-up through Random Gradient Thresholding",
 https://arxiv.org/abs/2212.04875)."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 
+from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import MODELS
 
 
@@ -95,14 +96,12 @@ class PreActResNet(BaseBackbone):
 
     def __init__(self, depth: int = 18, in_channels: int = 3,
                  base_channels: int = 64, out_indices: Sequence[int] = (3, ),
-                 stem_stride: int = 1, last_stride: int = 2, init_cfg=None):
+                 stem_stride: int = 1, last_stride: int = 2,
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
-        if depth not in self.arch_settings:
-            raise ValueError(f'PreActResNet: `depth` must be one of '
-                             f'{sorted(self.arch_settings)}, got {depth!r}')
-        if last_stride not in (1, 2):
-            raise ValueError('PreActResNet: `last_stride` must be 1 or 2, '
-                             f'got {last_stride!r}')
+        check_choice('PreActResNet', 'depth', depth,
+                     sorted(self.arch_settings))
+        check_choice('PreActResNet', 'last_stride', last_stride, (1, 2))
         blocks = self.arch_settings[depth]
         self.out_indices = check_out_indices(out_indices, len(blocks),
                                              'PreActResNet')

@@ -7,6 +7,7 @@ Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
 https://arxiv.org/abs/2111.15454v1; tables numbered as in that version)."""
 from mmpretrain.models.backbones import ResNet_CIFAR, ResNeXt
 
+from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import MODELS
 
 
@@ -37,9 +38,8 @@ class ResNeXt_CIFAR(ResNet_CIFAR, ResNeXt):
 
     def __init__(self, depth: int, groups: int = 32,
                  width_per_group: int = 4, **kwargs):
-        if depth not in ResNeXt.arch_settings:
-            raise ValueError(f'ResNeXt_CIFAR: `depth` must be one of '
-                             f'{sorted(ResNeXt.arch_settings)}, got {depth!r}')
+        check_choice('ResNeXt_CIFAR', 'depth', depth,
+                     sorted(ResNeXt.arch_settings))
         if kwargs.get('deep_stem'):
             raise ValueError('ResNeXt_CIFAR: `deep_stem` must be False (the '
                              'CIFAR stem is a single 3x3 convolution)')

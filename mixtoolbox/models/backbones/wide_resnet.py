@@ -6,12 +6,13 @@ of Embeddings", https://openreview.net/forum?id=iF0B-U0J5fG,
 arXiv:2206.14868) and of multi-mix (Shen et al., "Mixup Augmentation with
 Multiple Interpolations", arXiv:2406.01417,
 https://arxiv.org/abs/2406.01417)."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 
+from mixtoolbox.models.utils import check_int, check_real
 from mixtoolbox.registry import MODELS
 from .preact_resnet import check_out_indices, make_stage
 
@@ -40,17 +41,14 @@ class WideResNet(BaseBackbone):
 
     def __init__(self, depth: int = 16, widen_factor: int = 8,
                  drop_rate: float = 0.0, in_channels: int = 3,
-                 out_indices: Sequence[int] = (2, ), init_cfg=None):
+                 out_indices: Sequence[int] = (2, ),
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
         if not isinstance(depth, int) or depth < 10 or (depth - 4) % 6:
             raise ValueError('WideResNet: `depth` must be an int >= 10 with '
                              f'(depth - 4) divisible by 6, got {depth!r}')
-        if not isinstance(widen_factor, int) or widen_factor < 1:
-            raise ValueError('WideResNet: `widen_factor` must be an int >= '
-                             f'1, got {widen_factor!r}')
-        if not 0 <= drop_rate < 1:
-            raise ValueError('WideResNet: `drop_rate` must lie in [0, 1), '
-                             f'got {drop_rate!r}')
+        check_int('WideResNet', 'widen_factor', widen_factor)
+        check_real('WideResNet', 'drop_rate', drop_rate, 0, 1, high_open=True)
         num = (depth - 4) // 6
         widths = [16 * widen_factor, 32 * widen_factor, 64 * widen_factor]
         self.out_indices = check_out_indices(out_indices, 3, 'WideResNet')
