@@ -145,6 +145,11 @@ class SAMixMoCo(MixerStep, MixMoCo):
         n = perm.numel()
         return self.mixer(maps, lam, torch.cat([perm + n, perm]), size)[:n]
 
+    def _mix(self, x_q: Tensor, x_k: Tensor, mask: Tensor,
+             perm: Tensor) -> Tensor:
+        """Cross-view pairs s ⊙ x_i^{τq} + (1 − s) ⊙ x_π(i)^{τk}."""
+        return self.blend(x_q, x_k, mask, perm)
+
     def mixer_cls_loss(self, x_m: Tensor, k: Tensor, partner: Tensor,
                        queue: Tensor, lam: float, perm: Tensor,
                        labels: Optional[Tensor]) -> Tensor:
@@ -194,7 +199,7 @@ class SAMixMoCo(MixerStep, MixMoCo):
         if n > 1:
             p = self.sample_params(x_q)
             mask_k = self.cross_mask(maps, p['lam_k'], p['index_k'], size)
-            x_m = self.blend(x_q, x_k, mask_k, p['index_k'])
+            x_m = self._mix(x_q, x_k, mask_k, p['index_k'])
             losses['loss_mixer'] = self.mixer_cls_loss(
                 x_m, own, partner, queue, p['lam_k'], p['index_k'], labels)
             losses['loss_mask'] = self.mixer.mask_loss(mask_k, p['lam_k'])
@@ -209,7 +214,7 @@ class SAMixMoCo(MixerStep, MixMoCo):
             mask_q = self.online_mask(
                 x_q, lam_q, p['adjust'],
                 lambda: self.cross_mask(maps, lam_q, perm_q, size))
-            z_m = self.embed(self.blend(x_q, x_k, mask_q, perm_q))
+            z_m = self.embed(self._mix(x_q, x_k, mask_q, perm_q))
             losses['loss_mix'] = self.mix_loss_weight * mixed_nce(
                 z_m, own, queue, self.head.temperature, lam_q, perm_q,
                 partner_keys=partner)
