@@ -8,11 +8,12 @@ Shen et al., "Mixup Augmentation with Multiple Interpolations",
 https://arxiv.org/abs/2406.01417; and in R-Mix: Luu et al., "Expeditious
 Saliency-guided Mix-up through Random Gradient Thresholding",
 https://arxiv.org/abs/2212.04875)."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
+from torch import Tensor
 
 from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import MODELS
@@ -67,8 +68,25 @@ def check_out_indices(out_indices, num_stages, owner):
     return out_indices
 
 
+class PreActStages(BaseBackbone):
+    """Base of the pre-activation backbones: ``stem`` → the stages named in
+    ``res_layers`` → ``final_bn`` + ReLU after the last stage; the outputs
+    of the stages in ``out_indices`` are returned."""
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
+        x = self.stem(x)
+        outs = []
+        for i, name in enumerate(self.res_layers):
+            x = getattr(self, name)(x)
+            if i == len(self.res_layers) - 1:
+                x = F.relu(self.final_bn(x))
+            if i in self.out_indices:
+                outs.append(x)
+        return tuple(outs)
+
+
 @MODELS.register_module()
-class PreActResNet(BaseBackbone):
+class PreActResNet(PreActStages):
     """Pre-activation ResNet with a CIFAR stem (3×3 conv, no max-pool).
 
     Stages are named ``layer1..layerN`` and listed in ``res_layers`` like
@@ -120,14 +138,3 @@ class PreActResNet(BaseBackbone):
             channels *= 2
         self.final_bn = nn.BatchNorm2d(in_ch)
         self.feat_dim = in_ch
-
-    def forward(self, x):
-        x = self.stem(x)
-        outs = []
-        for i, name in enumerate(self.res_layers):
-            x = getattr(self, name)(x)
-            if i == len(self.res_layers) - 1:
-                x = F.relu(self.final_bn(x))
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)

@@ -9,16 +9,14 @@ https://arxiv.org/abs/2406.01417)."""
 from typing import Optional, Sequence
 
 import torch.nn as nn
-import torch.nn.functional as F
-from mmpretrain.models.backbones.base_backbone import BaseBackbone
 
 from mixtoolbox.models.utils import check_int, check_real
 from mixtoolbox.registry import MODELS
-from .preact_resnet import check_out_indices, make_stage
+from .preact_resnet import PreActStages, check_out_indices, make_stage
 
 
 @MODELS.register_module()
-class WideResNet(BaseBackbone):
+class WideResNet(PreActStages):
     """WRN-d-k: 3 stages of pre-activation basic blocks, (d − 4) / 6 blocks
     each, widths 16k, 32k, 64k, strides 1, 2, 2, final BN → ReLU.
 
@@ -63,14 +61,3 @@ class WideResNet(BaseBackbone):
             in_ch = width
         self.final_bn = nn.BatchNorm2d(in_ch)
         self.feat_dim = in_ch
-
-    def forward(self, x):
-        x = self.stem(x)
-        outs = []
-        for i, name in enumerate(self.res_layers):
-            x = getattr(self, name)(x)
-            if i == len(self.res_layers) - 1:
-                x = F.relu(self.final_bn(x))
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)

@@ -1,12 +1,8 @@
 """An mmpretrain ImageClassifier that owns a mixing policy and modifiers.
 
-MultiMix references: S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis,
-"Teach me how to Interpolate a Myriad of Embeddings", ICLR 2023 submission,
-https://openreview.net/forum?id=iF0B-U0J5fG (also arXiv:2206.14868), the
-version with self-distillation and dense loss; sections, tables and
-appendices numbered as there. Published as "Embedding Space Interpolation
-Beyond Mini-Batch, Beyond Pairs and Beyond Examples", NeurIPS 2023,
-https://arxiv.org/abs/2311.05538.
+MultiMix references (Table 9, §3.4) are to Venkataramanan et al., "Teach me
+how to Interpolate a Myriad of Embeddings", ICLR 2023 submission,
+https://openreview.net/forum?id=iF0B-U0J5fG (also arXiv:2206.14868).
 """
 from typing import List, Optional, Union
 

@@ -1,13 +1,8 @@
 """The mixing policy: which mixup (if any) runs in this iteration.
 
-The example is the MultiMix recipe of
-S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis, "Teach me how to
-Interpolate a Myriad of Embeddings", ICLR 2023 submission,
-https://openreview.net/forum?id=iF0B-U0J5fG (also arXiv:2206.14868), the
-version with self-distillation and dense loss; sections, tables and
-appendices numbered as there. Published as "Embedding Space Interpolation
-Beyond Mini-Batch, Beyond Pairs and Beyond Examples", NeurIPS 2023,
-https://arxiv.org/abs/2311.05538.
+The example is the recipe of MultiMix (Venkataramanan et al., "Teach me how
+to Interpolate a Myriad of Embeddings", ICLR 2023 submission,
+https://openreview.net/forum?id=iF0B-U0J5fG, App. A.1).
 """
 import copy
 from typing import Any, List, Optional, Sequence
