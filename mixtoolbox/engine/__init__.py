@@ -1,6 +1,7 @@
-from .hooks import *  # noqa: F401,F403
+"""Runner parts, laid out as mmpretrain's ``engine``: ``hooks/``,
+``optimizers/`` (optimizer wrappers and their constructors),
+``schedulers/`` (parameter schedulers), plus the CPU-capable DDP wrapper."""
 from .cpu_ddp import CPUCompatibleDDP  # noqa: F401
-from .optim_wrappers import BF16OptimWrapper  # noqa: F401
-from .prefix_groups import (PrefixGroupOptimWrapperConstructor,  # noqa: F401
-                            PrefixParamScheduler)
-from .rng_state_hook import RNGStateHook  # noqa: F401
+from .hooks import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
+from .schedulers import *  # noqa: F401,F403

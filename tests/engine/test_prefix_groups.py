@@ -13,7 +13,7 @@ from mmpretrain.structures import DataSample
 from torch.utils.data import DataLoader, Dataset
 
 from mixtoolbox.engine import PrefixParamScheduler
-from mixtoolbox.engine.prefix_groups import PREFIX_KEY
+from mixtoolbox.engine.optimizers import PREFIX_KEY
 from mixtoolbox.registry import MODELS, PARAM_SCHEDULERS
 
 BASE_LR, MIXER_LR = 0.1, 0.05

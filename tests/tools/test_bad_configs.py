@@ -302,7 +302,7 @@ def test_test_tool_refuses_in_one_line(data, tmp_path, capsys):
 def test_bug_keeps_its_traceback(train_tool, data, tmp_path, monkeypatch):
     """An exception the code did not raise on purpose is not a config
     error: it propagates with its traceback."""
-    from mixtoolbox.models.classifiers import policy
+    from mixtoolbox.models.utils import policy
 
     def broken(*args, **kwargs):
         return None.probs  # an AttributeError from Python itself

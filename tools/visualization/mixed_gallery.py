@@ -35,7 +35,7 @@ from mmengine.config import Config, DictAction
 from PIL import Image, ImageDraw
 
 from mixtoolbox.engine.hooks.mixed_gallery import mixed_grid
-from mixtoolbox.models.classifiers.policy import build_mixup
+from mixtoolbox.models.utils import build_mixup
 from mixtoolbox.registry import DATASETS, MODELS
 from mixtoolbox.structures import MixedBatch
 from mixtoolbox.utils import register_all_modules

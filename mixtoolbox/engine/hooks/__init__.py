@@ -5,3 +5,4 @@ from .momentum import MomentumScheduleHook  # noqa: F401
 from .nonfinite import NonFiniteLossError, NonFiniteLossHook  # noqa: F401
 from .online_clustering import OnlineClusteringHook  # noqa: F401
 from .memory_format import MemoryFormatHook  # noqa: F401
+from .rng_state import RNGStateHook  # noqa: F401

@@ -1,12 +1,16 @@
 """Set any attribute of the model on a schedule (e.g. the Mixer's mask-loss
-weight β, which SAMix decays linearly from 0.1 to 0, seed 003 §3.3)."""
+weight β, which SAMix decays linearly from 0.1 to 0: §3.3 of S. Li, Z. Liu,
+D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual Representation
+Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
+https://arxiv.org/abs/2111.15454v1, numbered as in that first version)."""
 import math
-import numbers
 from typing import Optional, Sequence
 
+import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from mixtoolbox.models.utils import check_choice, check_real
 from mixtoolbox.registry import HOOKS
 
 POLICIES = ('linear', 'cosine', 'step')
@@ -31,7 +35,8 @@ def anneal_value(policy: str, start: float, end: Optional[float],
     return start * gamma**sum(step >= m for m in milestones)
 
 
-def unwrap(model):
+def unwrap(model: nn.Module) -> nn.Module:
+    """``model`` without its DDP / FSDP wrapper."""
     return model.module if is_model_wrapper(model) else model
 
 
@@ -55,7 +60,7 @@ class AnnealingHook(Hook):
             multiplies the value by ``gamma``.
         gamma (float): factor of ``'step'``. Defaults to 0.1.
 
-    Example (SAMix's β, seed 003 §3.3)::
+    Example (SAMix's β, §3.3)::
 
         custom_hooks = [dict(type='AnnealingHook',
                              attr='mixer.mask_loss_weight',
@@ -70,18 +75,14 @@ class AnnealingHook(Hook):
             raise ValueError('AnnealingHook: `attr` must be a dotted '
                              f'attribute path like "mixer.mask_loss_weight", '
                              f'got {attr!r}')
-        if policy not in POLICIES:
-            raise ValueError(f'AnnealingHook: `policy` must be one of '
-                             f'{POLICIES}, got {policy!r}')
+        check_choice('AnnealingHook', 'policy', policy, POLICIES)
         if (end is None) != (policy == 'step'):
             raise ValueError('AnnealingHook: `end` is required by the linear '
                              'and cosine policies and meaningless for step '
                              f'(policy={policy!r}, end={end!r})')
         for name, value in (('start', start), ('end', end), ('gamma', gamma)):
-            if value is not None and (isinstance(value, bool) or
-                                      not isinstance(value, numbers.Real)):
-                raise TypeError(f'AnnealingHook: `{name}` must be a number, '
-                                f'got {value!r}')
+            if value is not None:
+                check_real('AnnealingHook', name, value)
         milestones = list(milestones)
         if policy == 'step' and (
                 not milestones or milestones != sorted(set(milestones))

@@ -1,9 +1,11 @@
 """Put the model's 4-D weights in a given memory format before a run."""
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
 
+from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import HOOKS
+from .anneal import unwrap
 
 
 @HOOKS.register_module()
@@ -31,13 +33,9 @@ class MemoryFormatHook(Hook):
     FORMATS = ('channels_last', 'contiguous_format')
 
     def __init__(self, memory_format: str = 'channels_last'):
-        if memory_format not in self.FORMATS:
-            raise ValueError(f'MemoryFormatHook: `memory_format` must be one '
-                             f'of {self.FORMATS}, got {memory_format!r}')
-        self.memory_format = memory_format
+        self.memory_format = check_choice('MemoryFormatHook', 'memory_format',
+                                          memory_format, self.FORMATS)
 
-    def before_run(self, runner) -> None:
-        model = runner.model
-        if is_model_wrapper(model):
-            model = model.module
-        model.to(memory_format=getattr(torch, self.memory_format))
+    def before_run(self, runner: Runner) -> None:
+        unwrap(runner.model).to(
+            memory_format=getattr(torch, self.memory_format))

@@ -8,6 +8,7 @@ from mmengine.hooks import Hook
 from mmengine.utils import mkdir_or_exist
 from torchvision.utils import make_grid, save_image
 
+from mixtoolbox.models.utils import check_int
 from mixtoolbox.registry import HOOKS
 from .anneal import unwrap
 
@@ -44,12 +45,8 @@ class MixedGalleryHook(Hook):
 
     def __init__(self, interval: int = 500, num_samples: int = 8,
                  out_dir: str = 'mixed_samples'):
-        for name, value in (('interval', interval),
-                            ('num_samples', num_samples)):
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or value < 1:
-                raise ValueError(f'MixedGalleryHook: `{name}` must be a '
-                                 f'positive int, got {value!r}')
+        check_int('MixedGalleryHook', 'interval', interval)
+        check_int('MixedGalleryHook', 'num_samples', num_samples)
         self.interval, self.num_samples = interval, num_samples
         self.out_dir = out_dir
 

@@ -7,6 +7,7 @@ import torch
 from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
 
+from mixtoolbox.models.utils import check_bool, check_int
 from mixtoolbox.registry import HOOKS
 from .anneal import unwrap
 
@@ -56,14 +57,9 @@ class NonFiniteLossHook(Hook):
     priority = 'VERY_HIGH'
 
     def __init__(self, skip_nonfinite: bool = False, max_skipped=None):
-        if not isinstance(skip_nonfinite, bool):
-            raise TypeError('NonFiniteLossHook: `skip_nonfinite` must be '
-                            f'True or False, got {skip_nonfinite!r}')
-        if max_skipped is not None and (isinstance(max_skipped, bool) or
-                                        not isinstance(max_skipped, int)
-                                        or max_skipped < 1):
-            raise ValueError('NonFiniteLossHook: `max_skipped` must be None '
-                             f'or an int >= 1, got {max_skipped!r}')
+        check_bool('NonFiniteLossHook', 'skip_nonfinite', skip_nonfinite)
+        if max_skipped is not None:
+            check_int('NonFiniteLossHook', 'max_skipped', max_skipped)
         self.skip_nonfinite = skip_nonfinite
         self.max_skipped = max_skipped
         self.skipped = 0

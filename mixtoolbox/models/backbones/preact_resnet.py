@@ -1,12 +1,21 @@
 """PreActResNet for 32×32 inputs (He et al., "Identity Mappings in Deep
-Residual Networks", ECCV 2016), the CIFAR backbone of the mixup literature
-(seed 001 Tables 1-2, seed 002, seed 004 use PreActResNet-18)."""
-from typing import Sequence
+Residual Networks", ECCV 2016, https://arxiv.org/abs/1603.05027), the CIFAR
+backbone of the mixup literature
+(PreActResNet-18 is used in MultiMix, Tables 1-2: Venkataramanan et al.,
+"Teach me how to Interpolate a Myriad of Embeddings",
+https://openreview.net/forum?id=iF0B-U0J5fG, arXiv:2206.14868; in multi-mix:
+Shen et al., "Mixup Augmentation with Multiple Interpolations",
+https://arxiv.org/abs/2406.01417; and in R-Mix: Luu et al., "Expeditious
+Saliency-guided Mix-up through Random Gradient Thresholding",
+https://arxiv.org/abs/2212.04875)."""
+from typing import Optional, Sequence, Tuple
 
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
+from torch import Tensor
 
+from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import MODELS
 
 
@@ -59,8 +68,25 @@ def check_out_indices(out_indices, num_stages, owner):
     return out_indices
 
 
+class PreActStages(BaseBackbone):
+    """Base of the pre-activation backbones: ``stem`` → the stages named in
+    ``res_layers`` → ``final_bn`` + ReLU after the last stage; the outputs
+    of the stages in ``out_indices`` are returned."""
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
+        x = self.stem(x)
+        outs = []
+        for i, name in enumerate(self.res_layers):
+            x = getattr(self, name)(x)
+            if i == len(self.res_layers) - 1:
+                x = F.relu(self.final_bn(x))
+            if i in self.out_indices:
+                outs.append(x)
+        return tuple(outs)
+
+
 @MODELS.register_module()
-class PreActResNet(BaseBackbone):
+class PreActResNet(PreActStages):
     """Pre-activation ResNet with a CIFAR stem (3×3 conv, no max-pool).
 
     Stages are named ``layer1..layerN`` and listed in ``res_layers`` like
@@ -76,7 +102,7 @@ class PreActResNet(BaseBackbone):
             Defaults to (3, ), the last stage.
         stem_stride (int): stride of the stem; 1 for 32×32 inputs (default).
         last_stride (int): stride of the last stage; 2 (default) gives a 4×4
-            map on 32×32 inputs, 1 gives 8×8 (Dense MultiMix, seed 001 §4.4).
+            map on 32×32 inputs, 1 gives 8×8 (Dense MultiMix, MultiMix §4.4).
 
     Example:
         >>> import torch
@@ -88,14 +114,12 @@ class PreActResNet(BaseBackbone):
 
     def __init__(self, depth: int = 18, in_channels: int = 3,
                  base_channels: int = 64, out_indices: Sequence[int] = (3, ),
-                 stem_stride: int = 1, last_stride: int = 2, init_cfg=None):
+                 stem_stride: int = 1, last_stride: int = 2,
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
-        if depth not in self.arch_settings:
-            raise ValueError(f'PreActResNet: `depth` must be one of '
-                             f'{sorted(self.arch_settings)}, got {depth!r}')
-        if last_stride not in (1, 2):
-            raise ValueError('PreActResNet: `last_stride` must be 1 or 2, '
-                             f'got {last_stride!r}')
+        check_choice('PreActResNet', 'depth', depth,
+                     sorted(self.arch_settings))
+        check_choice('PreActResNet', 'last_stride', last_stride, (1, 2))
         blocks = self.arch_settings[depth]
         self.out_indices = check_out_indices(out_indices, len(blocks),
                                              'PreActResNet')
@@ -114,14 +138,3 @@ class PreActResNet(BaseBackbone):
             channels *= 2
         self.final_bn = nn.BatchNorm2d(in_ch)
         self.feat_dim = in_ch
-
-    def forward(self, x):
-        x = self.stem(x)
-        outs = []
-        for i, name in enumerate(self.res_layers):
-            x = getattr(self, name)(x)
-            if i == len(self.res_layers) - 1:
-                x = F.relu(self.final_bn(x))
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)

@@ -1,7 +1,13 @@
-"""ResNeXt for 32×32 inputs: the CIFAR-100 RX-50 (32x4d) of seed 003
-(Table 5, Table 9)."""
+"""ResNeXt (S. Xie, R. Girshick, P. Dollár, Z. Tu, K. He, "Aggregated
+Residual Transformations for Deep Neural Networks", CVPR 2017,
+https://arxiv.org/abs/1611.05431) for 32×32 inputs: the CIFAR-100 RX-50
+(32x4d) of SAMix, Tables 5 and 9 (S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li,
+"Boosting Discriminative Visual Representation Learning with
+Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
+https://arxiv.org/abs/2111.15454v1; tables numbered as in that version)."""
 from mmpretrain.models.backbones import ResNet_CIFAR, ResNeXt
 
+from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import MODELS
 
 
@@ -16,7 +22,7 @@ class ResNeXt_CIFAR(ResNet_CIFAR, ResNeXt):
 
     Args:
         depth (int): 50, 101 or 152.
-        groups (int): cardinality. Defaults to 32 (32x4d, seed 003).
+        groups (int): cardinality. Defaults to 32 (32x4d, SAMix).
         width_per_group (int): width of each group in the first stage.
             Defaults to 4 (32x4d).
         **kwargs: as for mmpretrain's ``ResNet`` (``out_indices``,
@@ -32,9 +38,8 @@ class ResNeXt_CIFAR(ResNet_CIFAR, ResNeXt):
 
     def __init__(self, depth: int, groups: int = 32,
                  width_per_group: int = 4, **kwargs):
-        if depth not in ResNeXt.arch_settings:
-            raise ValueError(f'ResNeXt_CIFAR: `depth` must be one of '
-                             f'{sorted(ResNeXt.arch_settings)}, got {depth!r}')
+        check_choice('ResNeXt_CIFAR', 'depth', depth,
+                     sorted(ResNeXt.arch_settings))
         if kwargs.get('deep_stem'):
             raise ValueError('ResNeXt_CIFAR: `deep_stem` must be False (the '
                              'CIFAR stem is a single 3x3 convolution)')

@@ -1,18 +1,22 @@
-"""Wide ResNet (Zagoruyko & Komodakis, "Wide Residual Networks", BMVC 2016)
-for 32×32 inputs; WRN16-8 is the second CIFAR backbone of seed 001
-(Tables 1-2) and the multi-mix paper (seed 002)."""
-from typing import Sequence
+"""Wide ResNet (Zagoruyko & Komodakis, "Wide Residual Networks", BMVC 2016,
+https://arxiv.org/abs/1605.07146)
+for 32×32 inputs; WRN16-8 is the second CIFAR backbone of MultiMix
+(Tables 1-2 of Venkataramanan et al., "Teach me how to Interpolate a Myriad
+of Embeddings", https://openreview.net/forum?id=iF0B-U0J5fG,
+arXiv:2206.14868) and of multi-mix (Shen et al., "Mixup Augmentation with
+Multiple Interpolations", arXiv:2406.01417,
+https://arxiv.org/abs/2406.01417)."""
+from typing import Optional, Sequence
 
 import torch.nn as nn
-import torch.nn.functional as F
-from mmpretrain.models.backbones.base_backbone import BaseBackbone
 
+from mixtoolbox.models.utils import check_int, check_real
 from mixtoolbox.registry import MODELS
-from .preact_resnet import check_out_indices, make_stage
+from .preact_resnet import PreActStages, check_out_indices, make_stage
 
 
 @MODELS.register_module()
-class WideResNet(BaseBackbone):
+class WideResNet(PreActStages):
     """WRN-d-k: 3 stages of pre-activation basic blocks, (d − 4) / 6 blocks
     each, widths 16k, 32k, 64k, strides 1, 2, 2, final BN → ReLU.
 
@@ -35,17 +39,14 @@ class WideResNet(BaseBackbone):
 
     def __init__(self, depth: int = 16, widen_factor: int = 8,
                  drop_rate: float = 0.0, in_channels: int = 3,
-                 out_indices: Sequence[int] = (2, ), init_cfg=None):
+                 out_indices: Sequence[int] = (2, ),
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
         if not isinstance(depth, int) or depth < 10 or (depth - 4) % 6:
             raise ValueError('WideResNet: `depth` must be an int >= 10 with '
                              f'(depth - 4) divisible by 6, got {depth!r}')
-        if not isinstance(widen_factor, int) or widen_factor < 1:
-            raise ValueError('WideResNet: `widen_factor` must be an int >= '
-                             f'1, got {widen_factor!r}')
-        if not 0 <= drop_rate < 1:
-            raise ValueError('WideResNet: `drop_rate` must lie in [0, 1), '
-                             f'got {drop_rate!r}')
+        check_int('WideResNet', 'widen_factor', widen_factor)
+        check_real('WideResNet', 'drop_rate', drop_rate, 0, 1, high_open=True)
         num = (depth - 4) // 6
         widths = [16 * widen_factor, 32 * widen_factor, 64 * widen_factor]
         self.out_indices = check_out_indices(out_indices, 3, 'WideResNet')
@@ -60,14 +61,3 @@ class WideResNet(BaseBackbone):
             in_ch = width
         self.final_bn = nn.BatchNorm2d(in_ch)
         self.feat_dim = in_ch
-
-    def forward(self, x):
-        x = self.stem(x)
-        outs = []
-        for i, name in enumerate(self.res_layers):
-            x = getattr(self, name)(x)
-            if i == len(self.res_layers) - 1:
-                x = F.relu(self.final_bn(x))
-            if i in self.out_indices:
-                outs.append(x)
-        return tuple(outs)

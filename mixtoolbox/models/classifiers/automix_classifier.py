@@ -1,35 +1,30 @@
-"""AutoMix / SAMix momentum pipeline (seed 003 App. A.1.2, eqs. (10)-(12))."""
-import numbers
-from typing import List
+"""AutoMix / SAMix momentum pipeline for classification.
 
-import numpy as np
+AutoMix: Z. Liu, S. Li, D. Wu, Z. Liu, Z. Chen, L. Wu, S. Z. Li, "AutoMix:
+Unveiling the Power of Mixup for Stronger Classifiers", ECCV 2022,
+https://arxiv.org/abs/2103.13027. SAMix: S. Li, Z. Liu, D. Wu, Z. Liu,
+S. Z. Li, "Boosting Discriminative Visual Representation Learning with
+Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
+https://arxiv.org/abs/2111.15454v1 — App. A.1.2 and eqs. (5), (10)-(12),
+numbered as in that first arXiv version (later versions are revised).
+"""
+from typing import Iterable, List, Optional
+
 import torch
 import torch.nn as nn
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mixtoolbox.models.losses import EtaBalancedLoss  # noqa: F401 (registers)
-from mixtoolbox.models.mixers.mixer import adjust_mask
-from mixtoolbox.models.mixups.base import check_positive
-from mixtoolbox.models.utils import MomentumEncoder
+from mixtoolbox.models.mixers.step import MixerStep
+from mixtoolbox.models.utils import (MomentumEncoder, check_bool, check_real,
+                                     paper_momentum, stage_output)
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
 from .mixup_classifier import MixupClassifier
 
 
-class _Tapped(Exception):
-    """Carries a stage output out of the momentum backbone so the stages
-    after layer l are never computed."""
-
-
-def ema_weight_of_new(momentum: float) -> float:
-    """The paper's decay m of θ_k ← m θ_k + (1 − m) θ_q (eq. 12; MoCo and
-    OpenMixup use the same convention) as mmengine's EMA ``momentum``, which
-    is the weight of the *new* value: 0.999 → 0.001."""
-    return 1.0 - momentum
-
-
-def early_grad(loss: Tensor, params) -> Tensor:
+def early_grad(loss: Tensor, params: Iterable[nn.Parameter]) -> Tensor:
     """``loss`` with its parameter gradients computed now.
 
     The returned tensor has the value of ``loss`` and, when the step's total
@@ -54,19 +49,11 @@ def _fp16_autocast(device: torch.device) -> bool:
             and torch.get_autocast_dtype(device.type) == torch.float16)
 
 
-def _number(name, value, low, high):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not low <= value <= high:
-        raise ValueError(f'AutoMixClassifier: `{name}` must be a number in '
-                         f'[{low}, {high}], got {value!r}')
-    return float(value)
-
-
 @MODELS.register_module()
-class AutoMixClassifier(MixupClassifier):
+class AutoMixClassifier(MixerStep, MixupClassifier):
     """Online network (θ, ω) + momentum network (θ_k, ω_k) + learnable Mixer.
 
-    Each training step (seed 003 App. A.1.2): (0) the momentum network moves
+    Each training step (SAMix App. A.1.2): (0) the momentum network moves
     towards the online one, θ_k ← m θ_k + (1 − m) θ_q (eq. 12, done at the
     start of the step, i.e. right after the previous optimiser step); (1) it
     gives the layer-l feature maps z^l of the clean batch; (2) the Mixer
@@ -84,7 +71,7 @@ class AutoMixClassifier(MixupClassifier):
             PreActResNet, WideResNet).
         mixer (dict): the Mixer config, e.g. ``dict(type='SAMixMixer',
             in_channels=256)``.
-        alpha (float): λ ~ Beta(α, α). Defaults to 2.0 (seed 003 §4, A.1.2).
+        alpha (float): λ ~ Beta(α, α). Defaults to 2.0 (SAMix §4, A.1.2).
         mask_layer (int): l, the 1-based stage whose output feeds the Mixer.
             Defaults to 3 (§4, A.1.2).
         momentum (float): the decay m of eq. (12) in the paper's convention.
@@ -109,6 +96,10 @@ class AutoMixClassifier(MixupClassifier):
             Defaults to True.
         mix_policy: must be empty; this classifier mixes with its Mixer.
 
+    The Mixer's settings, randomness and online mask are those of
+    :class:`~mixtoolbox.models.mixers.MixerStep`, shared with
+    :class:`~mixtoolbox.models.selfsup.SAMixMoCo`.
+
     Example:
         >>> from mixtoolbox.utils import register_all_modules
         >>> register_all_modules()  # configs' types resolve in our scope
@@ -122,63 +113,40 @@ class AutoMixClassifier(MixupClassifier):
         (0.999, 0.001)
     """
 
-    def __init__(self, backbone: dict, mixer: dict, neck=None, head=None,
+    def __init__(self, backbone: dict, mixer: dict,
+                 neck: Optional[dict] = None, head: Optional[dict] = None,
                  alpha: float = 2.0, mask_layer: int = 3,
                  momentum: float = 0.999,
                  mixer_loss: dict = dict(type='EtaBalancedLoss', eta=0.5),
                  clean_loss_weight: float = 1.0, lam_margin: float = 0.08,
                  lam_adjust: float = 0.25, early_grads: bool = True,
-                 mix_policy=None,
-                 pretrained=None, train_cfg=None, data_preprocessor=None,
-                 init_cfg=None):
-        if mix_policy:
-            raise ValueError('AutoMixClassifier: `mix_policy` must be empty; '
-                             'the learnable Mixer does the mixing')
+                 mix_policy: Optional[List[dict]] = None,
+                 pretrained: Optional[str] = None,
+                 train_cfg: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        owner = 'AutoMixClassifier'
+        self.refuse_mix_policy(owner, mix_policy)
         super().__init__(backbone=backbone, neck=neck, head=head,
                          pretrained=pretrained, train_cfg=train_cfg,
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self._check_soft_loss()
-        self.alpha = check_positive('alpha', alpha, 'AutoMixClassifier')
-        stages = getattr(self.backbone, 'res_layers', None)
-        if not stages:
-            raise ValueError('AutoMixClassifier: the backbone must list its '
-                             'stages in `res_layers` (ResNet, ResNet_CIFAR, '
-                             f'PreActResNet, WideResNet); '
-                             f'{type(self.backbone).__name__} does not')
-        if isinstance(mask_layer, bool) or mask_layer not in range(
-                1, len(stages) + 1):
-            raise ValueError('AutoMixClassifier: `mask_layer` must be a stage '
-                             f'number in 1..{len(stages)}, got {mask_layer!r}')
-        self.mask_stage = stages[mask_layer - 1]
-        self.clean_loss_weight = _number('clean_loss_weight',
-                                         clean_loss_weight, 0, float('inf'))
-        self.lam_margin = _number('lam_margin', lam_margin, 0, 0.5)
-        self.lam_adjust = _number('lam_adjust', lam_adjust, 0, 1)
-        if not isinstance(early_grads, bool):
-            raise ValueError('AutoMixClassifier: `early_grads` must be True '
-                             f'or False, got {early_grads!r}')
-        self.early_grads = early_grads
-        self.mixer = MODELS.build(mixer)
-        self.mixer_loss = MODELS.build(mixer_loss)
+        self.clean_loss_weight = check_real(owner, 'clean_loss_weight',
+                                            clean_loss_weight, 0)
+        self.early_grads = check_bool(owner, 'early_grads', early_grads)
+        self.init_mixer_step(owner, mixer, mixer_loss, alpha, mask_layer,
+                             lam_margin, lam_adjust)
         # mmengine's constructor refuses the end points m = 0 and 1; the
         # `momentum` setter below writes the real value right away.
         # parameters only: the momentum net keeps its own BN statistics (its
         # train-mode passes update them), as in the authors' OpenMixup code
         self.momentum_net = MomentumEncoder(self._online(), 0.5)
         self.momentum = momentum
-        self.keep_last_mix = False  # set by MixedGalleryHook
-        self.last_mix = None
 
-    @property
-    def momentum(self) -> float:
-        """m of eq. (12), paper convention (weight of the old average)."""
-        return 1.0 - self.momentum_net.momentum
-
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        value = _number('momentum', value, 0, 1)
-        self.momentum_net.momentum = ema_weight_of_new(value)
+    momentum = paper_momentum(
+        'momentum_net', 'm of eq. (12), paper convention (weight of the old '
+        'average).')
 
     def _online(self) -> nn.ModuleDict:
         parts = dict(backbone=self.backbone)
@@ -194,21 +162,10 @@ class AutoMixClassifier(MixupClassifier):
 
     @torch.no_grad()
     def momentum_features(self, inputs: Tensor) -> Tensor:
-        """z^l of the clean batch from the momentum backbone."""
-        net = self.momentum_net.module.backbone
-
-        def tap(module, args, output):
-            raise _Tapped(output)
-
-        handle = getattr(net, self.mask_stage).register_forward_hook(tap)
-        try:
-            net(inputs)
-        except _Tapped as stop:
-            return stop.args[0]
-        finally:
-            handle.remove()
-        raise RuntimeError(f'AutoMixClassifier: stage {self.mask_stage!r} '
-                           'was not run by the momentum backbone')
+        """z^l of the clean batch from the momentum backbone (the stages
+        after l are not run)."""
+        return stage_output(self.momentum_net.module.backbone,
+                            self.mask_stage, inputs)
 
     def momentum_logits(self, inputs: Tensor) -> Tensor:
         net = self.momentum_net.module
@@ -217,36 +174,22 @@ class AutoMixClassifier(MixupClassifier):
             feats = net.neck(feats)
         return net.head(feats)
 
-    def sample_params(self, inputs: Tensor) -> dict:
-        """λ and partners for the Mixer's batch (``_k``) and the online one
-        (``_q``), and whether λ adjusting applies in this step."""
-        lam_k, lam_q = np.random.beta(self.alpha, self.alpha, size=2)
-        n, device = inputs.size(0), inputs.device
-        return dict(lam_k=float(lam_k), lam_q=float(lam_q),
-                    index_k=torch.randperm(n, device=device),
-                    index_q=torch.randperm(n, device=device),
-                    adjust=bool(np.random.random_sample() < self.lam_adjust))
-
-    @staticmethod
-    def _mix(inputs, scores, mask, lam, index) -> MixedBatch:
-        other = inputs[index]
-        mixed = other + mask.to(inputs.dtype) * (inputs - other)
+    def _mix(self, inputs: Tensor, scores: Tensor, mask: Tensor, lam: float,
+             index: Tensor) -> MixedBatch:
         target = scores[index].lerp(scores, lam)
-        return MixedBatch(mixed, target, index=index, mask=mask,
+        return MixedBatch(self.blend(inputs, inputs, mask, index), target,
+                          index=index, mask=mask,
                           lam=torch.full((inputs.size(0), ), lam,
                                          device=inputs.device))
 
-    def online_batch(self, inputs, scores, feats, lam, index,
-                     adjust=False) -> MixedBatch:
+    def online_batch(self, inputs: Tensor, scores: Tensor, feats: Tensor,
+                     lam: float, index: Tensor,
+                     adjust: bool = False) -> MixedBatch:
         """The online network's batch: detached mask, λ adjusting, and
         plain mixup when λ is within ``lam_margin`` of 0 or 1."""
-        if min(lam, 1 - lam) <= self.lam_margin:
-            mask = inputs.new_full((inputs.size(0), 1, 1, 1), lam)
-        else:
-            with torch.no_grad():
-                mask = self.mixer(feats, lam, index, inputs.shape[-2:])
-            if adjust:
-                mask = adjust_mask(mask, lam)
+        mask = self.online_mask(
+            inputs, lam, adjust,
+            lambda: self.mixer(feats, lam, index, inputs.shape[-2:]))
         return self._mix(inputs, scores, mask, lam, index)
 
     def mix_losses(self, inputs: Tensor, scores: Tensor, params: dict) -> dict:
@@ -269,10 +212,8 @@ class AutoMixClassifier(MixupClassifier):
             losses['loss_mixer'] = mixer_total - losses['loss_mask'].detach()
             losses['loss_mask'] = losses['loss_mask'].detach()
         if self.keep_last_mix:
-            self.last_mix = MixedBatch(
-                mixer_batch.inputs.detach(), mixer_batch.target.detach(),
-                mixer_batch.lam, index_k, mask_k.detach(),
-                extras=dict(source=inputs.detach()))
+            self.remember_mix(mixer_batch.inputs, mixer_batch.target,
+                              mixer_batch.lam, index_k, mask_k, inputs)
         online = self.online_batch(inputs, scores, feats, params['lam_q'],
                                    params['index_q'], params['adjust'])
         if self.clean_loss_weight > 0:

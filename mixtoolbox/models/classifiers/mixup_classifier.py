@@ -1,4 +1,9 @@
-"""An mmpretrain ImageClassifier that owns a mixing policy and modifiers."""
+"""An mmpretrain ImageClassifier that owns a mixing policy and modifiers.
+
+MultiMix references (Table 9, §3.4) are to Venkataramanan et al., "Teach me
+how to Interpolate a Myriad of Embeddings", ICLR 2023 submission,
+https://openreview.net/forum?id=iF0B-U0J5fG (also arXiv:2206.14868).
+"""
 from typing import List, Optional, Union
 
 import torch
@@ -12,14 +17,14 @@ from mixtoolbox.models.heads.dense_head import (classify, dense_map,
                                                 linear_classifier)
 from mixtoolbox.models.mixups.base import BaseMixup
 from mixtoolbox.models.modifiers.base import BaseModifier
+from mixtoolbox.models.utils import MixPolicy
 from mixtoolbox.registry import MODELS, BuildsInOwnScope
 from mixtoolbox.structures import MixedBatch
-from .policy import MixPolicy
 
 
 class _NoMix(BaseMixup):
     """The unmixed batch, so that modifiers also apply to plain iterations
-    (seed 001 Table 9 distils and densifies the no-mixup baseline too)."""
+    (MultiMix, Table 9, distils and densifies the no-mixup baseline too)."""
 
     def sample_params(self, inputs: Tensor) -> dict:
         return {}
@@ -35,7 +40,7 @@ NO_MIX = _NoMix()
 class MixupClassifier(ImageClassifier, BuildsInOwnScope):
     """Image classifier trained with a per-iteration mixing policy.
 
-    The data flow of one training step (DESIGN.md §3): soft targets are made
+    The data flow of one training step: soft targets are made
     from the data samples, the policy picks one mixup (or none) and the
     mixup's ``forward_train`` produces logits and a
     :class:`~mixtoolbox.structures.MixedBatch`; its ``loss`` gives the
@@ -146,7 +151,7 @@ class MixupClassifier(ImageClassifier, BuildsInOwnScope):
                     resolution: Optional[int] = None) -> Tensor:
         """The last backbone map ``[N, d, h, w]`` before pooling, average-
         pooled to ``resolution`` when given; ValueError when the backbone
-        has no spatial output (seed 001 §3.4)."""
+        has no spatial output (Dense MultiMix, MultiMix §3.4)."""
         return dense_map(self, inputs, resolution)
 
     def network_view(self, net):

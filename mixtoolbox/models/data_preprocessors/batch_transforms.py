@@ -21,12 +21,13 @@ else from torch's global CPU generator, which the mmengine Runner seeds
 checkpoint; they are drawn on the CPU and then moved, so a seed gives the same
 augmentation on every device.
 """
-import numbers
 from typing import Optional, Sequence, Tuple, Union
 
 import torch
 from torch import Tensor
 
+from mixtoolbox.models.utils import (check_choice, check_int, check_real,
+                                     in_range)
 from mixtoolbox.registry import MODELS
 
 
@@ -40,14 +41,6 @@ def _describe(value) -> str:
     if isinstance(value, Tensor):
         return f'a tensor of shape {tuple(value.shape)}'
     return f'{type(value).__name__}'
-
-
-def _check_int(name: str, value, owner: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-            or value < minimum:
-        raise ValueError(f'{owner}: `{name}` must be an integer >= {minimum}, '
-                         f'got {value!r}')
-    return int(value)
 
 
 class BatchTransform:
@@ -100,12 +93,9 @@ class BatchRandomCrop(BatchTransform):
         else:
             size = (crop_size, crop_size)
         self.crop_size: Tuple[int, int] = tuple(
-            _check_int('crop_size', s, owner, 1) for s in size)
-        self.padding = _check_int('padding', padding, owner, 0)
-        if isinstance(pad_val, bool) or not isinstance(pad_val,
-                                                       numbers.Real):
-            raise ValueError(f'{owner}: `pad_val` must be a number, got '
-                             f'{pad_val!r}')
+            int(check_int(owner, 'crop_size', s)) for s in size)
+        self.padding = int(check_int(owner, 'padding', padding, 0))
+        check_real(owner, 'pad_val', pad_val)
         self.pad_val = pad_val
 
     def _ranges(self, inputs: Tensor) -> Tuple[int, int]:
@@ -182,14 +172,9 @@ class BatchRandomFlip(BatchTransform):
 
     def __init__(self, prob: float = 0.5, direction: str = 'horizontal'):
         owner = type(self).__name__
-        if isinstance(prob, bool) or not isinstance(prob, numbers.Real) \
-                or not 0 <= prob <= 1:
-            raise ValueError(f'{owner}: `prob` must be a number in [0, 1], '
-                             f'got {prob!r}')
-        if direction not in self.DIRECTIONS:
-            raise ValueError(f'{owner}: `direction` must be one of '
-                             f'{self.DIRECTIONS}, got {direction!r}')
-        self.prob, self.direction = float(prob), direction
+        self.prob = in_range(owner, 'prob', prob, 0, 1)
+        self.direction = check_choice(owner, 'direction', direction,
+                                      self.DIRECTIONS)
 
     def sample_params(self, inputs: Tensor,
                       generator: Optional[torch.Generator] = None) -> dict:

@@ -1,5 +1,6 @@
+from mixtoolbox.models.utils import stage_names
 from .alignmix import AlignMix
-from .base import FeatureMixup, forward_mixed_at, stage_names
+from .base import FeatureMixup, forward_mixed_at
 from .dense_multimix import DenseMultiMix
 from .functional import (aligned_mix, attention, dense_multimix,
                          dense_weighted_ce, multimix, sample_dirichlet,

@@ -7,10 +7,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive, stage_names
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from mixtoolbox.models.mixups.base import check_positive
-from .base import FeatureMixup, forward_mixed_at, stage_names
+from .base import FeatureMixup, forward_mixed_at
 from .functional import aligned_mix, sinkhorn_plan
 
 

@@ -6,24 +6,12 @@ layout of mmpretrain's ``ResNet`` / ``ResNet_CIFAR`` and of our
 ``PreActResNet`` / ``WideResNet``) replaces that stage's output for exactly
 one forward pass.
 """
-from contextlib import contextmanager
-from typing import Callable, List
+from typing import Callable
 
 from torch import Tensor
 
 from mixtoolbox.models.mixups.base import BaseMixup
-
-
-def stage_names(backbone, owner: str) -> List[str]:
-    """Names of the backbone's stages (``res_layers``) or a clear error."""
-    names = getattr(backbone, 'res_layers', None)
-    if not names:
-        raise ValueError(
-            f'{owner}: mixing at a hidden stage needs a backbone that lists '
-            f'its stages in `res_layers` (mmpretrain ResNet/ResNet_CIFAR, '
-            f'PreActResNet, WideResNet); {type(backbone).__name__} does not. '
-            f'Use layer 0 (input) or the last layer instead')
-    return list(names)
+from mixtoolbox.models.utils import stage_names, stage_output_replaced
 
 
 def check_layer(layer: int, backbone, owner: str) -> None:
@@ -35,18 +23,6 @@ def check_layer(layer: int, backbone, owner: str) -> None:
         raise ValueError(f'{owner}: layer {layer} does not exist; the '
                          f'backbone has stages 1..{len(names)} ({names}) '
                          f'and 0 means the input')
-
-
-@contextmanager
-def stage_output_replaced(backbone, layer: int, fn: Callable[[Tensor],
-                                                             Tensor]):
-    """Within the block, stage ``layer``'s output becomes ``fn(output)``."""
-    module = getattr(backbone, stage_names(backbone, 'stage hook')[layer - 1])
-    handle = module.register_forward_hook(lambda mod, args, out: fn(out))
-    try:
-        yield
-    finally:
-        handle.remove()
 
 
 def forward_mixed_at(model, inputs: Tensor, layer: int,

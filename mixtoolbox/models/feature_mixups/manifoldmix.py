@@ -8,9 +8,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from mixtoolbox.models.mixups.base import concat_batches
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from mixtoolbox.models.mixups.base import check_positive, concat_batches
 from .base import FeatureMixup, forward_mixed_at
 
 

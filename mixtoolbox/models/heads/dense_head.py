@@ -1,4 +1,13 @@
-"""The classifier applied densely: g_W as a 1×1 convolution (seed 001 §3.4).
+"""The classifier applied densely: g_W as a 1×1 convolution (Dense MultiMix,
+MultiMix §3.4).
+
+S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis, "Teach me how to
+Interpolate a Myriad of Embeddings", ICLR 2023 submission,
+https://openreview.net/forum?id=iF0B-U0J5fG (also arXiv:2206.14868), the
+version with self-distillation and dense loss; sections, tables and
+appendices numbered as there. Published as "Embedding Space Interpolation
+Beyond Mini-Batch, Beyond Pairs and Beyond Examples", NeurIPS 2023,
+https://arxiv.org/abs/2311.05538.
 
 Dense MultiMix and the dense-loss modifier need two things from an ordinary
 image classifier: the last feature map before pooling, and the final affine
@@ -39,7 +48,7 @@ def classify(layer: nn.Linear, z: Tensor) -> Tensor:
 def dense_map(model, inputs: Tensor, resolution: Optional[int] = None
               ) -> Tensor:
     """The last backbone map ``[N, d, h, w]`` of ``model``, average-pooled to
-    ``resolution × resolution`` when given (seed 001 App. A.5)."""
+    ``resolution × resolution`` when given (MultiMix App. A.5)."""
     feat = model.backbone(inputs)[-1]
     owner = type(model.backbone).__name__
     if feat.dim() != 4:
@@ -75,7 +84,7 @@ class DenseView:
     * ``extract_feat(x)`` → ``(map [N, d, h, w], )``, no neck;
     * ``head(feats)`` → g_W as a 1×1 convolution, ``[N, c, h, w]``;
     * ``embed(x)`` → the map (so MultiMix interpolates it per position
-      with one Λ, the "loss only dense" row of seed 001 Table 9);
+      with one Λ, the "loss only dense" row of MultiMix Table 9);
     * ``soft_loss(logits, target)`` → the head's soft loss over all
       positions (target ``[N, c, h, w]`` or ``[N, c]`` for every position).
 

@@ -1,23 +1,28 @@
-"""η-balanced mixup loss: Li et al., "Boosting Discriminative Visual
-Representation Learning with Scenario-Agnostic Mixup" (SAMix), arXiv 2111.15454
-(seed 003), §3.2, eqs. (6) and (8)."""
-import numbers
+"""η-balanced mixup loss of SAMix, §3.2, eqs. (6) and (8).
+
+S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+"""
+from typing import Tuple
 
 import torch
 import torch.nn as nn
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_real, in_range
 from mixtoolbox.registry import MODELS
 
 
-def split_mixup_ce(logits: Tensor, target: Tensor):
+def split_mixup_ce(logits: Tensor, target: Tensor) -> Tuple[Tensor, Tensor]:
     """Split the soft-target cross-entropy into its local and global terms.
 
     With ``P`` the classes a target row puts mass on (the two classes a, b
     of a mixed pair), ``p = softmax(logits)`` and ``p̂_c = p_c / Σ_{c'∈P}
     p_c'`` the prediction renormalised over ``P``:
 
-    * local (pBCE, seed 003 eq. 6): ``ℓ_+ = −Σ_{c∈P} y_c log p̂_c`` — how
+    * local (pBCE, eq. 6): ``ℓ_+ = −Σ_{c∈P} y_c log p̂_c`` — how
       the mixed sample is shared between its two classes;
     * global: ``ℓ_− = −log Σ_{c∈P} p_c`` — how far it is from every other
       class (Table 1, "global" row).
@@ -41,7 +46,7 @@ def split_mixup_ce(logits: Tensor, target: Tensor):
 
 @MODELS.register_module()
 class EtaBalancedLoss(nn.Module):
-    """ℓ_η = ℓ_+ + η ℓ_− (seed 003 eq. 8), the Mixer's classification loss.
+    """ℓ_η = ℓ_+ + η ℓ_− (SAMix eq. 8), the Mixer's classification loss.
 
     η = 1 is exactly the mixup cross-entropy (AutoMix trains its Mixer with
     it), η = 0 keeps only the local pBCE term; in between, the global term is
@@ -54,7 +59,7 @@ class EtaBalancedLoss(nn.Module):
 
     Args:
         eta (float): weight η ∈ [0, 1] of the global term. Defaults to 0.5,
-            the small-dataset value of seed 003 §3.2 / App. A.1.2 (CIFAR-100,
+            the small-dataset value of SAMix §3.2 / App. A.1.2 (CIFAR-100,
             Tiny, CUB, Aircraft); use 0.1 for ImageNet-scale data (A.1.2).
         loss_weight (float): multiplier of the loss. Defaults to 1.0.
 
@@ -69,18 +74,10 @@ class EtaBalancedLoss(nn.Module):
 
     def __init__(self, eta: float = 0.5, loss_weight: float = 1.0):
         super().__init__()
-        for name, value in (('eta', eta), ('loss_weight', loss_weight)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f'EtaBalancedLoss: `{name}` must be a number, '
-                                f'got {value!r}')
-        if not 0 <= eta <= 1:
-            raise ValueError('EtaBalancedLoss: `eta` must lie in [0, 1] '
-                             f'(seed 003 eq. 8), got {eta!r}')
-        if loss_weight < 0:
-            raise ValueError('EtaBalancedLoss: `loss_weight` must be >= 0, '
-                             f'got {loss_weight!r}')
-        self.eta = float(eta)
-        self.loss_weight = float(loss_weight)
+        # η weighs the global term of eq. (8)
+        self.eta = in_range('EtaBalancedLoss', 'eta', eta, 0, 1)
+        self.loss_weight = check_real('EtaBalancedLoss', 'loss_weight',
+                                      loss_weight, 0)
 
     def forward(self, cls_score: Tensor, target: Tensor,
                 avg_factor=None) -> Tensor:

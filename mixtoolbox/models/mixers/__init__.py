@@ -1,3 +1,4 @@
 from .mixer import SAMixMixer, adjust_mask
+from .step import MixerStep
 
-__all__ = ['SAMixMixer', 'adjust_mask']
+__all__ = ['SAMixMixer', 'adjust_mask', 'MixerStep']

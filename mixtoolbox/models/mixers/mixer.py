@@ -1,8 +1,15 @@
-"""The learnable Mixer of SAMix (Li et al., "Boosting Discriminative Visual
-Representation Learning with Scenario-Agnostic Mixup", arXiv 2111.15454,
-seed 003 §3.3) and AutoMix (Liu et al., ECCV 2022)."""
+"""The learnable Mixer of SAMix (§3.3, eq. (9)) and of AutoMix.
+
+SAMix: S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+AutoMix: Z. Liu, S. Li, D. Wu, Z. Liu, Z. Chen, L. Wu, S. Z. Li, "AutoMix:
+Unveiling the Power of Mixup for Stronger Classifiers", ECCV 2022,
+https://arxiv.org/abs/2103.13027.
+"""
 import math
-import numbers
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -10,6 +17,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_choice, check_int, check_real
 from mixtoolbox.registry import MODELS
 
 _CHOICES = dict(attention=('mixing', 'cross'),
@@ -31,8 +39,8 @@ def _lam_column(lam, n: int, ref: Tensor) -> Tensor:
     return lam.view(n, 1, 1, 1)
 
 
-def adjust_mask(mask: Tensor, lam) -> Tensor:
-    """λ adjusting (seed 003 §3.3): rescale each mask to mean exactly λ.
+def adjust_mask(mask: Tensor, lam: Union[float, Tensor]) -> Tensor:
+    """λ adjusting (SAMix §3.3): rescale each mask to mean exactly λ.
 
     The paper writes ŝ_i = (μ_i/λ) s_i for μ_i < λ, which moves the mean to
     μ_i²/λ, away from λ; we implement the stated intent with the rescaling
@@ -56,7 +64,7 @@ def adjust_mask(mask: Tensor, lam) -> Tensor:
 class SAMixMixer(BaseModule):
     """Mixer ℳ_φ: a pixel mask s_i ∈ [0, 1]^{H×W} from feature maps z^l.
 
-    Implements seed 003 eq. (9):
+    Implements SAMix eq. (9):
 
         z_{i,λ} = (1 + γλ) z_i,   z_{j,1−λ} = (1 + γ(1−λ)) z_j,
         z̃ = concat(z_{i,λ}, z_{j,1−λ}),
@@ -135,42 +143,29 @@ class SAMixMixer(BaseModule):
                  attention: str = 'mixing', lam_encoding: str = 'adaptive',
                  lam_position: str = 'after_norm',
                  learnable_gamma: bool = False, content: str = 'nonlinear',
-                 content_channels=None, dropout: float = 0.1,
+                 content_channels: Optional[int] = None, dropout: float = 0.1,
                  upsample: str = 'bilinear', mask_loss_weight: float = 0.1,
                  mask_margin: float = 0.1, var_weight: float = -1.0,
-                 init_cfg=None):
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
-        for name, value in (('in_channels', in_channels),
-                            ('reduction', reduction),
-                            ('content_channels', content_channels or 1)):
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or value < 1:
-                raise ValueError(f'SAMixMixer: `{name}` must be a positive '
-                                 f'int, got {value!r}')
+        owner = 'SAMixMixer'
+        check_int(owner, 'in_channels', in_channels)
+        check_int(owner, 'reduction', reduction)
+        if content_channels is not None:
+            check_int(owner, 'content_channels', content_channels)
+        chosen = dict(attention=attention, lam_encoding=lam_encoding,
+                      lam_position=lam_position, content=content,
+                      upsample=upsample)
         for name, choices in _CHOICES.items():
-            if locals()[name] not in choices:
-                raise ValueError(f'SAMixMixer: `{name}` must be one of '
-                                 f'{choices}, got {locals()[name]!r}')
-        for name, value in (('dropout', dropout),
-                            ('mask_loss_weight', mask_loss_weight),
-                            ('mask_margin', mask_margin),
-                            ('var_weight', var_weight)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f'SAMixMixer: `{name}` must be a number, got '
-                                f'{value!r}')
-        if not 0 <= dropout < 1:
-            raise ValueError(f'SAMixMixer: `dropout` must lie in [0, 1), got '
-                             f'{dropout!r}')
-        if mask_loss_weight < 0 or mask_margin < 0:
-            raise ValueError('SAMixMixer: `mask_loss_weight` and '
-                             '`mask_margin` must be >= 0, got '
-                             f'{mask_loss_weight!r} and {mask_margin!r}')
+            check_choice(owner, name, chosen[name], choices)
+        check_real(owner, 'dropout', dropout, 0, 1, high_open=True)
         self.attention, self.lam_encoding = attention, lam_encoding
         self.lam_position = lam_position
         self.upsample = upsample
-        self.mask_loss_weight = float(mask_loss_weight)
-        self.mask_margin = float(mask_margin)
-        self.var_weight = float(var_weight)
+        self.mask_loss_weight = check_real(owner, 'mask_loss_weight',
+                                           mask_loss_weight, 0)
+        self.mask_margin = check_real(owner, 'mask_margin', mask_margin, 0)
+        self.var_weight = check_real(owner, 'var_weight', var_weight)
         if learnable_gamma:
             self.gamma = nn.Parameter(torch.zeros(()))
         else:
@@ -195,7 +190,8 @@ class SAMixMixer(BaseModule):
                 self.gamma.clamp_(0.0, 1.0)
         return self.gamma.to(dtype)
 
-    def encode(self, feats: Tensor, lam: Tensor, index: Tensor):
+    def encode(self, feats: Tensor, lam: Tensor,
+               index: Tensor) -> Tuple[Tensor, Tensor]:
         """λ-encoded pair ``(z_{i,λ}, z_{j,1−λ})``."""
         z_i, z_j = feats, feats[index]
         if self.lam_encoding == 'concat':
@@ -225,7 +221,8 @@ class SAMixMixer(BaseModule):
             hidden = layer(hidden)
         return hidden
 
-    def forward(self, feats: Tensor, lam, index: Tensor, size) -> Tensor:
+    def forward(self, feats: Tensor, lam: Union[float, Tensor], index: Tensor,
+                size: Sequence[int]) -> Tensor:
         """Mask ``[N, 1, *size]`` (share of sample i) for pairs
         ``(i, index[i])`` mixed with ratio ``lam`` (a number or ``[N]``)."""
         if not isinstance(feats, Tensor) or feats.dim() != 4:
@@ -252,7 +249,7 @@ class SAMixMixer(BaseModule):
         return F.interpolate(mask, size=tuple(size), mode='bilinear',
                              align_corners=False)
 
-    def mask_loss(self, mask: Tensor, lam) -> Tensor:
+    def mask_loss(self, mask: Tensor, lam: Union[float, Tensor]) -> Tensor:
         """β (ℓ_mean + w_var ℓ_var) of §3.3, averaged over the batch:
         ℓ_mean = max(|λ − μ_i| − ε, 0), ℓ_var = (1/HW) Σ (μ_i − s)²
         (β applied once; the paper's ℓ_mean repeats it by a typo)."""

@@ -1,4 +1,5 @@
-from .base import BaseMixup, check_batch, check_positive
+from mixtoolbox.models.utils import check_positive
+from .base import BaseMixup, check_batch
 from .cutmix import CutMix
 from .mixup import Mixup
 from .resizemix import ResizeMix

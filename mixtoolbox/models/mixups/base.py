@@ -18,7 +18,6 @@ override it and use the classifier's building blocks (``extract_feat``,
 ``head``, ``saliency``), so adding a method means adding a class.
 """
 import abc
-import numbers
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -26,17 +25,6 @@ import torch
 from torch import Tensor
 
 from mixtoolbox.structures import MixedBatch
-
-
-def check_positive(name: str, value, owner: str) -> float:
-    """``value`` as a float, or a ValueError/TypeError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f'{owner}: `{name}` must be a positive number, '
-                        f'got {value!r} of type {type(value).__name__}')
-    if not value > 0 or not np.isfinite(value):
-        raise ValueError(f'{owner}: `{name}` must be a positive finite '
-                         f'number (> 0), got {value!r}')
-    return float(value)
 
 
 def check_batch(inputs, scores, owner: str, spatial: bool = True) -> None:

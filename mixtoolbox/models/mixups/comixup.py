@@ -8,9 +8,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive
+from .base import BaseMixup
 from .graphcut import swap_grid_uniform
 from .saliency_utils import bce_softmax_loss, pool_saliency, saliency_pass
 

@@ -7,9 +7,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive
+from .base import BaseMixup
 
 
 def box_at(lam: float, cy: int, cx: int, height: int, width: int):

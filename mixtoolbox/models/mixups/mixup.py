@@ -4,9 +4,10 @@ from typing import List, Sequence
 import torch
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive
+from .base import BaseMixup
 
 
 @BATCH_AUGMENTS.register_module()

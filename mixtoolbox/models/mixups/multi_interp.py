@@ -6,9 +6,10 @@ from typing import List, Optional, Sequence
 import numpy as np
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive
+from .base import BaseMixup
 
 
 def interp_supported() -> List[str]:
@@ -66,7 +67,7 @@ class MultiInterp(BaseMixup):
 
     def __init__(self, mixup, k: int = 5,
                  alpha: Optional[float] = None):
-        from mixtoolbox.models.classifiers.policy import build_mixup
+        from mixtoolbox.models.utils import build_mixup
         if isinstance(k, bool) or not isinstance(k, numbers.Integral) \
                 or k < 1:
             raise ValueError(f'MultiInterp: `k` must be an int >= 1, '

@@ -9,9 +9,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive, concat_batches
+from .base import BaseMixup, concat_batches
 from .graphcut import solve_convex_grid
 from .saliency_utils import (bce_softmax_loss, move_blocks, pixel_scale,
                              pool_saliency, saliency_pass,

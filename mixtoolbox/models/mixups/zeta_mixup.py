@@ -4,9 +4,10 @@ Realistic Synthetic Samples from a p-Series Interpolant", arXiv:2204.03323,
 import torch
 from torch import Tensor
 
+from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, check_positive
+from .base import BaseMixup
 
 
 def p_series_weights(n: int, gamma: float, device=None) -> Tensor:

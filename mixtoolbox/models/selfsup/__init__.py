@@ -1,9 +1,9 @@
 from .dist_utils import batch_shuffle, batch_unshuffle, gather_with_grad
 from .inter_intra import InterIntraMix
 from .mix_moco import MixMoCo
-from .utils import check_instance_mixup, in_range, mixed_nce, stage_output
+from .utils import check_instance_mixup, mixed_nce
 from .samix_moco import SAMixMoCo
 
 __all__ = ['InterIntraMix', 'MixMoCo', 'SAMixMoCo', 'batch_shuffle',
            'batch_unshuffle', 'check_instance_mixup', 'gather_with_grad',
-           'mixed_nce', 'stage_output']
+           'mixed_nce']

@@ -4,7 +4,9 @@ MoCo shuffles the key batch across processes so that BatchNorm statistics
 cannot leak which key belongs to which query (He et al., CVPR 2020, §3.3).
 mmpretrain's ``batch_shuffle_ddp`` / ``batch_unshuffle_ddp`` do that without
 gradients, which is right for keys. SAMix's Mixer, however, is trained
-*through* the momentum encoder (seed 003 eq. 11): its mixed batch must be
+*through* the momentum encoder (SAMix eq. (11); S. Li et al.,
+arXiv:2111.15454v1, 2021, https://arxiv.org/abs/2111.15454v1, numbered as in
+that first version): its mixed batch must be
 shuffled with a gather whose backward hands each process the gradient of
 its own rows, summed over all processes. ``torch.distributed.nn``'s
 ``all_gather`` is that autograd-aware gather (its backward works with gloo

@@ -1,9 +1,15 @@
-"""Inter-Intra*: cluster-aware instance mixup (seed 003 §3.1, App. A.2.1)."""
+"""Inter-Intra*: cluster-aware instance mixup (SAMix §3.1, App. A.2.1).
+
+S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+"""
 import torch
 from torch import Tensor
 
-from mixtoolbox.models.classifiers.policy import build_mixup
 from mixtoolbox.models.mixups.base import BaseMixup
+from mixtoolbox.models.utils import build_mixup
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
@@ -20,7 +26,7 @@ def _pixel_share(batch: MixedBatch, n: int, shape) -> Tensor:
 class InterIntraMix(BaseMixup):
     """Strong mixup between clusters, weak mixup within a cluster.
 
-    Seed 003 §3.1 finds that instance-level mixup should treat pairs from
+    SAMix §3.1 finds that instance-level mixup should treat pairs from
     different classes (clusters) with *strong, discriminative* mixing and
     pairs from the same class with *weak, smooth* mixing (Fig. 3c); App.
     A.2.1 defines Inter-Intra* as CutMix with α ≥ 2 between clusters and

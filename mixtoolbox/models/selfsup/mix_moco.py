@@ -1,8 +1,15 @@
-"""MoCo v2 + any mixup of the toolbox, cross-view (Li et al., "Boosting
-Discriminative Visual Representation Learning with Scenario-Agnostic Mixup",
-arXiv 2111.15454 = seed 003: §2.2 eq. (4), §3.1, App. A.1.3, A.2.1)."""
-import numbers
-from typing import List, Optional
+"""MoCo v2 + any mixup of the toolbox, cross-view (SAMix §2.2 eq. (4),
+§3.1, App. A.1.3, A.2.1).
+
+S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
+in that first arXiv version; later versions are revised).
+MoCo v2: X. Chen, H. Fan, R. Girshick, K. He, "Improved Baselines with
+Momentum Contrastive Learning", arXiv:2003.04297, 2020,
+https://arxiv.org/abs/2003.04297.
+"""
+from typing import List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -12,10 +19,10 @@ from mmpretrain.models import MoCo
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
-from mixtoolbox.models.classifiers.automix_classifier import \
-    ema_weight_of_new
-from mixtoolbox.models.classifiers.policy import MixPolicy
-from mixtoolbox.models.utils import MomentumEncoder
+from mixtoolbox.models.mixups.base import BaseMixup
+from mixtoolbox.models.utils import (MixPolicy, MomentumEncoder,
+                                     check_choice, check_int, check_real,
+                                     paper_momentum)
 from mixtoolbox.registry import MODELS, BuildsInOwnScope
 from .dist_utils import batch_shuffle, batch_unshuffle
 from .utils import QueryEncoder, check_instance_mixup, mixed_nce
@@ -26,7 +33,7 @@ PARTNER_TARGETS = ('other_view', 'pasted_view')
 
 @MODELS.register_module()
 class MixMoCo(MoCo, BuildsInOwnScope):
-    """MoCo v2 with instance-level mixup, cross-view (seed 003 §3.1).
+    """MoCo v2 with instance-level mixup, cross-view (SAMix §3.1).
 
     Each step computes mmpretrain's MoCo loss ℓ^NCE(z_i^{τq}, z_i^{τk}) and,
     when the policy picks a mixup, the mixup infoNCE of eq. (4) on
@@ -96,25 +103,20 @@ class MixMoCo(MoCo, BuildsInOwnScope):
 
     def __init__(self, backbone: dict, neck: dict, head: dict,
                  mix_policy: Optional[List[dict]] = None, view: str = 'cross',
-                 partner_target: str = 'other_view', mix_loss_weight: float = 1.0, queue_len: int = 65536,
+                 partner_target: str = 'other_view',
+                 mix_loss_weight: float = 1.0, queue_len: int = 65536,
                  feat_dim: int = 128, momentum: float = 0.999,
-                 pretrained=None, data_preprocessor=None, init_cfg=None):
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
         owner = type(self).__name__
-        if view not in VIEWS:
-            raise ValueError(f'{owner}: `view` must be one of {VIEWS}, got '
-                             f'{view!r}')
-        if partner_target not in PARTNER_TARGETS:
-            raise ValueError(f'{owner}: `partner_target` must be one of '
-                             f'{PARTNER_TARGETS}, got {partner_target!r}')
-        for name, value in (('queue_len', queue_len), ('feat_dim', feat_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or value < 1:
-                raise ValueError(f'{owner}: `{name}` must be a positive int, '
-                                 f'got {value!r}')
-        if isinstance(mix_loss_weight, bool) or not isinstance(
-                mix_loss_weight, numbers.Real) or mix_loss_weight < 0:
-            raise ValueError(f'{owner}: `mix_loss_weight` must be a number '
-                             f'>= 0, got {mix_loss_weight!r}')
+        check_choice(owner, 'view', view, VIEWS)
+        check_choice(owner, 'partner_target', partner_target,
+                     PARTNER_TARGETS)
+        check_int(owner, 'queue_len', queue_len)
+        check_int(owner, 'feat_dim', feat_dim)
+        mix_loss_weight = check_real(owner, 'mix_loss_weight',
+                                     mix_loss_weight, 0)
         # mmengine's EMA refuses the end points; the setter writes the value
         super().__init__(backbone=backbone, neck=neck, head=head,
                          queue_len=queue_len, feat_dim=feat_dim,
@@ -130,23 +132,14 @@ class MixMoCo(MoCo, BuildsInOwnScope):
             check_instance_mixup(mixup, owner)
         self.view = view
         self.partner_target = partner_target
-        self.mix_loss_weight = float(mix_loss_weight)
+        self.mix_loss_weight = mix_loss_weight
         self.keep_cluster_feats = False  # set by OnlineClusteringHook
         self.cluster_feats = None
         self.cluster_weights = None  # class weights from the hook
 
-    @property
-    def momentum(self) -> float:
-        """m of θ_k ← m θ_k + (1 − m) θ_q (paper / MoCo convention)."""
-        return 1.0 - self.encoder_k.momentum
-
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        if isinstance(value, bool) or not isinstance(
-                value, numbers.Real) or not 0 <= value <= 1:
-            raise ValueError(f'{type(self).__name__}: `momentum` must be a '
-                             f'number in [0, 1], got {value!r}')
-        self.encoder_k.momentum = ema_weight_of_new(float(value))
+    momentum = paper_momentum(
+        'encoder_k', 'm of θ_k ← m θ_k + (1 − m) θ_q (paper / MoCo '
+        'convention).')
 
     # ---------------------------------------------------------- encoders
     def embed(self, x: Tensor) -> Tensor:
@@ -169,7 +162,7 @@ class MixMoCo(MoCo, BuildsInOwnScope):
                                                        self.neck))
 
     # ------------------------------------------------------------ inputs
-    def split_views(self, inputs):
+    def split_views(self, inputs: List[Tensor]) -> Tuple[Tensor, Tensor]:
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(
                 f'{type(self).__name__}: needs two views per image (query, '
@@ -185,7 +178,8 @@ class MixMoCo(MoCo, BuildsInOwnScope):
                 ' change one of them (and use drop_last=True)')
         return x_q, x_k
 
-    def pseudo_labels(self, data_samples: List[DataSample], device,
+    def pseudo_labels(self, data_samples: List[DataSample],
+                      device: Union[str, torch.device],
                       needed_by: Optional[str] = None) -> Optional[Tensor]:
         """``[N]`` pseudo labels attached by :class:`OnlineClusteringHook`;
         a ValueError naming ``needed_by`` when they are missing."""
@@ -201,8 +195,9 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         return None
 
     # ---------------------------------------------------------- training
-    def mixed_embedding(self, mixup, x_q: Tensor, x_k: Tensor,
-                        labels: Optional[Tensor]):
+    def mixed_embedding(self, mixup: BaseMixup, x_q: Tensor, x_k: Tensor,
+                        labels: Optional[Tensor]
+                        ) -> Tuple[Tensor, Tensor, Tensor]:
         """(z_m ``[N, d]``, λ ``[N]``, partner index ``[N]``) of one mixup
         step in the configured view."""
         n = x_q.size(0)
@@ -257,7 +252,8 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         self.finish_step(k, k_q)
         return losses
 
-    def mix_targets(self, k: Tensor, k_q: Optional[Tensor]):
+    def mix_targets(self, k: Tensor,
+                    k_q: Optional[Tensor]) -> Tuple[Tensor, Tensor]:
         """Positives of the λ and the (1 − λ) term of eq. (4): ``(own,
         partner)``, each ``[N, d]`` and indexed by image."""
         if self.view == 'same':

@@ -1,26 +1,32 @@
-"""SAMix-I and SAMix-C: the learnable Mixer in MoCo v2, cross-view (seed 003
-§3.2, App. A.1.3, eqs. (4), (8)-(12))."""
-import numpy as np
+"""SAMix-I and SAMix-C: the learnable Mixer in MoCo v2, cross-view.
+
+S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1 — §3.2, App. A.1.3, eqs. (4),
+(8)-(12), numbered as in that first arXiv version (later versions are
+revised).
+"""
+from typing import List, Optional, Sequence, Tuple
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmpretrain.structures import DataSample
 from torch import Tensor
 from torch.func import functional_call
 
-from mixtoolbox.models.feature_mixups.base import stage_names
-from mixtoolbox.models.mixers.mixer import adjust_mask
-from mixtoolbox.models.mixups.base import check_positive
+from mixtoolbox.models.mixers.step import MixerStep
+from mixtoolbox.models.utils import check_choice, check_int, stage_output
 from mixtoolbox.registry import MODELS
-from mixtoolbox.structures import MixedBatch
 from .dist_utils import batch_shuffle, batch_unshuffle
 from .mix_moco import MixMoCo
-from .utils import in_range, mixed_nce, stage_output
+from .utils import mixed_nce
 
 TARGETS = ('instance', 'cluster')
 
 
 @MODELS.register_module()
-class SAMixMoCo(MixMoCo):
+class SAMixMoCo(MixerStep, MixMoCo):
     """MoCo v2 whose mixed samples come from the SAMix Mixer (SAMix-I/-C).
 
     Each step, as the supervised momentum pipeline (A.1.2, eqs. 10-12) on
@@ -55,8 +61,8 @@ class SAMixMoCo(MixMoCo):
 
     Args:
         backbone, neck, head, queue_len, feat_dim, momentum,
-            mix_loss_weight, partner_target: as :class:`MixMoCo`. The backbone must list its
-            stages in ``res_layers``.
+            mix_loss_weight, partner_target: as :class:`MixMoCo`. The
+            backbone must list its stages in ``res_layers``.
         mixer (dict): e.g. ``dict(type='SAMixMixer', in_channels=256)``.
         target (str): ``'instance'`` (SAMix-I, default) or ``'cluster'``
             (SAMix-C; needs :class:`OnlineClusteringHook`).
@@ -91,19 +97,15 @@ class SAMixMoCo(MixMoCo):
                  lam_margin: float = 0.08, lam_adjust: float = 0.25,
                  mix_loss_weight: float = 1.0, queue_len: int = 65536,
                  feat_dim: int = 128, momentum: float = 0.999,
-                 partner_target: str = 'other_view', mix_policy=None, pretrained=None, data_preprocessor=None,
-                 init_cfg=None):
+                 partner_target: str = 'other_view',
+                 mix_policy: Optional[List[dict]] = None,
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
         owner = 'SAMixMoCo'
-        if mix_policy:
-            raise ValueError(f'{owner}: `mix_policy` must be empty; the '
-                             'learnable Mixer does the mixing')
-        if target not in TARGETS:
-            raise ValueError(f'{owner}: `target` must be one of {TARGETS} '
-                             f'(SAMix-I / SAMix-C), got {target!r}')
-        if isinstance(num_clusters, bool) or not isinstance(
-                num_clusters, int) or num_clusters < 2:
-            raise ValueError(f'{owner}: `num_clusters` must be an int >= 2, '
-                             f'got {num_clusters!r}')
+        self.refuse_mix_policy(owner, mix_policy)
+        check_choice(owner, 'target', target, TARGETS)
+        check_int(owner, 'num_clusters', num_clusters, 2)
         super().__init__(backbone=backbone, neck=neck, head=head,
                          mix_loss_weight=mix_loss_weight,
                          partner_target=partner_target,
@@ -111,36 +113,16 @@ class SAMixMoCo(MixMoCo):
                          momentum=momentum, pretrained=pretrained,
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        stages = stage_names(self.backbone, owner)
-        if isinstance(mask_layer, bool) or mask_layer not in range(
-                1, len(stages) + 1):
-            raise ValueError(f'{owner}: `mask_layer` must be a stage number '
-                             f'in 1..{len(stages)}, got {mask_layer!r}')
-        self.mask_stage = stages[mask_layer - 1]
-        self.alpha = check_positive('alpha', alpha, owner)
-        self.lam_margin = in_range(owner, 'lam_margin', lam_margin, 0, 0.5)
-        self.lam_adjust = in_range(owner, 'lam_adjust', lam_adjust, 0, 1)
+        self.init_mixer_step(owner, mixer, mixer_loss, alpha, mask_layer,
+                             lam_margin, lam_adjust)
         self.target = target
         self.num_clusters = num_clusters
-        self.mixer = MODELS.build(mixer)
-        self.mixer_loss = MODELS.build(mixer_loss)
         self.cluster_head = (nn.Linear(feat_dim, num_clusters)
                              if target == 'cluster' else None)
-        self.keep_last_mix = False  # set by MixedGalleryHook
-        self.last_mix = None
-
-    def sample_params(self, inputs: Tensor) -> dict:
-        """λ and partners of the Mixer's (``_k``) and the online (``_q``)
-        batch, and whether the online mask is λ-adjusted."""
-        lam_k, lam_q = np.random.beta(self.alpha, self.alpha, size=2)
-        n, device = inputs.size(0), inputs.device
-        return dict(lam_k=float(lam_k), lam_q=float(lam_q),
-                    index_k=torch.randperm(n, device=device),
-                    index_q=torch.randperm(n, device=device),
-                    adjust=bool(np.random.random_sample() < self.lam_adjust))
 
     @torch.no_grad()
-    def keys_and_maps(self, x_q: Tensor, x_k: Tensor):
+    def keys_and_maps(self, x_q: Tensor,
+                      x_k: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         """Momentum embeddings of both views, ``(k, k_q, maps)``: k of
         ``x_k`` (MoCo's keys), k_q of ``x_q`` (the partner's positive, see
         :class:`MixMoCo`) and the layer-l maps of both views as one 2N batch
@@ -156,18 +138,21 @@ class SAMixMoCo(MixMoCo):
             maps.append(batch_unshuffle(stage, undo))
         return embeds[0], embeds[1], torch.cat([maps[1], maps[0]])
 
-    def cross_mask(self, maps: Tensor, lam: float, perm: Tensor, size):
+    def cross_mask(self, maps: Tensor, lam: float, perm: Tensor,
+                   size: Sequence[int]) -> Tensor:
         """Mixer mask for the pairs (x_i^{τq}, x_π(i)^{τk}): the maps of both
         views are one 2N batch with partners ``cat(π + N, π)``."""
         n = perm.numel()
         return self.mixer(maps, lam, torch.cat([perm + n, perm]), size)[:n]
 
-    @staticmethod
-    def _mix(x_q, x_k, mask, perm):
-        other = x_k[perm]
-        return other + mask.to(x_q.dtype) * (x_q - other)
+    def _mix(self, x_q: Tensor, x_k: Tensor, mask: Tensor,
+             perm: Tensor) -> Tensor:
+        """Cross-view pairs s ⊙ x_i^{τq} + (1 − s) ⊙ x_π(i)^{τk}."""
+        return self.blend(x_q, x_k, mask, perm)
 
-    def mixer_cls_loss(self, x_m, k, partner, queue, lam, perm, labels):
+    def mixer_cls_loss(self, x_m: Tensor, k: Tensor, partner: Tensor,
+                       queue: Tensor, lam: float, perm: Tensor,
+                       labels: Optional[Tensor]) -> Tensor:
         """L_φ^cls on the Mixer's batch through the frozen key encoder;
         ``k`` / ``partner`` are the positives of sample i / of its partner
         (indexed by image, see :meth:`MixMoCo.mix_targets`)."""
@@ -188,7 +173,8 @@ class SAMixMoCo(MixMoCo):
             target = onehot[perm].lerp(onehot, lam)
         return self.mixer_loss(logits, target)
 
-    def loss(self, inputs, data_samples, **kwargs) -> dict:
+    def loss(self, inputs: List[Tensor], data_samples: List[DataSample],
+             **kwargs) -> dict:
         x_q, x_k = self.split_views(inputs)
         n, size = x_q.size(0), x_q.shape[-2:]
         q = self.embed(x_q)
@@ -220,19 +206,14 @@ class SAMixMoCo(MixMoCo):
             if self.keep_last_mix:
                 # instance-level target: λ on i, 1 − λ on its partner
                 eye = torch.eye(n, device=x_m.device)
-                self.last_mix = MixedBatch(
-                    x_m.detach(), eye[p['index_k']].lerp(eye, p['lam_k']),
-                    lam=x_m.new_full((n, ), p['lam_k']),
-                    index=p['index_k'] + n, mask=mask_k.detach(),
-                    extras=dict(source=torch.cat([x_q, x_k]).detach()))
+                self.remember_mix(
+                    x_m, eye[p['index_k']].lerp(eye, p['lam_k']),
+                    x_m.new_full((n, ), p['lam_k']), p['index_k'] + n, mask_k,
+                    torch.cat([x_q, x_k]))
             lam_q, perm_q = p['lam_q'], p['index_q']
-            if min(lam_q, 1 - lam_q) <= self.lam_margin:
-                mask_q = x_q.new_full((n, 1, 1, 1), lam_q)
-            else:
-                with torch.no_grad():
-                    mask_q = self.cross_mask(maps, lam_q, perm_q, size)
-                if p['adjust']:
-                    mask_q = adjust_mask(mask_q, lam_q)
+            mask_q = self.online_mask(
+                x_q, lam_q, p['adjust'],
+                lambda: self.cross_mask(maps, lam_q, perm_q, size))
             z_m = self.embed(self._mix(x_q, x_k, mask_q, perm_q))
             losses['loss_mix'] = self.mix_loss_weight * mixed_nce(
                 z_m, own, queue, self.head.temperature, lam_q, perm_q,

@@ -1,17 +1,23 @@
-"""Pieces shared by the self-supervised mixup models (seed 003)."""
+"""Pieces shared by the self-supervised mixup models.
+
+Equations of S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting
+Discriminative Visual Representation Learning with Scenario-Agnostic Mixup",
+arXiv:2111.15454v1, 2021, https://arxiv.org/abs/2111.15454v1 (numbered as in
+that first arXiv version; later versions are revised).
+"""
 import inspect
-import numbers
-from typing import Optional
+from typing import Optional, Tuple, Union
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 
 def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
-              lam, index: Tensor,
+              lam: Union[float, Tensor], index: Tensor,
               partner_keys: Optional[Tensor] = None) -> Tensor:
-    """Mixup infoNCE, seed 003 eq. (4), averaged over the batch:
+    """Mixup infoNCE, SAMix eq. (4), averaged over the batch:
 
         ℓ(z_m) = λ ℓ(z_m, z_i) + (1 − λ) ℓ(z_m, z'_index[i]),
 
@@ -60,44 +66,12 @@ class QueryEncoder:
     """The online encoder as embedding-space mixups see a model:
     ``head(extract_feat(x))`` is the normalised query embedding."""
 
-    def __init__(self, moco):
+    def __init__(self, moco: nn.Module) -> None:
         self.backbone = moco.backbone
         self._moco = moco
 
-    def extract_feat(self, x):
+    def extract_feat(self, x: Tensor) -> Tuple[Tensor, ...]:
         return self.backbone(x)
 
-    def head(self, feats):
+    def head(self, feats: Tuple[Tensor, ...]) -> Tensor:
         return F.normalize(self._moco.neck(feats)[0], dim=1)
-
-
-class _Stop(Exception):
-    """Ends a forward pass once the tapped stage has run."""
-
-
-def stage_output(backbone, stage: str, x: Tensor, stop: bool = True):
-    """Output of ``backbone.<stage>`` for ``x``; with ``stop=False`` the
-    whole forward runs and ``(output, stage_output)`` is returned."""
-    seen = {}
-
-    def tap(module, args, output):
-        seen['out'] = output
-        if stop:
-            raise _Stop
-
-    handle = getattr(backbone, stage).register_forward_hook(tap)
-    try:
-        out = backbone(x)
-    except _Stop:
-        return seen['out']
-    finally:
-        handle.remove()
-    return out, seen['out']
-
-
-def in_range(owner, name, value, low, high):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not low <= value <= high:
-        raise ValueError(f'{owner}: `{name}` must be a number in [{low}, '
-                         f'{high}], got {value!r}')
-    return float(value)

@@ -13,9 +13,9 @@ from mmengine.registry import DefaultScope
 from mmpretrain.registry import MODELS as MMPRE_MODELS
 
 import mixtoolbox.models  # noqa: F401 (registers, as custom_imports does)
-from mixtoolbox.models.classifiers.policy import build_mixup
 from mixtoolbox.models.feature_mixups import MultiMix
 from mixtoolbox.models.mixups import ResizeMix
+from mixtoolbox.models.utils import build_mixup
 from tests import standin_data
 from tests.models.selfsup.helpers import BASE as MOCO
 

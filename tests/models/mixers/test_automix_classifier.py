@@ -5,8 +5,8 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.structures import DataSample
 
-from mixtoolbox.models.classifiers.automix_classifier import (
-    early_grad, ema_weight_of_new)
+from mixtoolbox.models.classifiers.automix_classifier import early_grad
+from mixtoolbox.models.utils import ema_weight_of_new
 from mixtoolbox.registry import MODELS
 
 K = 5

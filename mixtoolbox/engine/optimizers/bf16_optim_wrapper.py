@@ -1,7 +1,9 @@
 """Mixed precision that also works without a GPU."""
 from contextlib import contextmanager
+from typing import Iterator
 
 import torch
+import torch.nn as nn
 from mmengine.optim import OptimWrapper
 
 from mixtoolbox.registry import OPTIM_WRAPPERS
@@ -18,7 +20,7 @@ class BF16OptimWrapper(OptimWrapper):
     """
 
     @contextmanager
-    def optim_context(self, model):
+    def optim_context(self, model: nn.Module) -> Iterator[None]:
         device = next(model.parameters()).device.type
         with super().optim_context(model), torch.autocast(
                 device_type=device, dtype=torch.bfloat16):

@@ -4,6 +4,7 @@ import random
 import numpy as np
 import torch
 from mmengine.hooks import Hook
+from mmengine.runner import Runner
 
 from mixtoolbox.registry import HOOKS
 
@@ -23,14 +24,16 @@ class RNGStateHook(Hook):
     """
     priority = 'VERY_LOW'
 
-    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+    def before_save_checkpoint(self, runner: Runner,
+                               checkpoint: dict) -> None:
         state = dict(python=random.getstate(), numpy=np.random.get_state(),
                      torch=torch.get_rng_state())
         if torch.cuda.is_available() and torch.cuda.is_initialized():
             state['cuda'] = torch.cuda.get_rng_state_all()
         checkpoint.setdefault('meta', {})['rng_state'] = state
 
-    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+    def after_load_checkpoint(self, runner: Runner,
+                              checkpoint: dict) -> None:
         state = checkpoint.get('meta', {}).get('rng_state')
         if state is None:
             runner.logger.warning('RNGStateHook: the checkpoint holds no RNG '

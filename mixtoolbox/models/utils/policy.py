@@ -1,11 +1,16 @@
-"""The mixing policy: which mixup (if any) runs in this iteration."""
+"""The mixing policy: which mixup (if any) runs in this iteration.
+
+The example is the recipe of MultiMix (Venkataramanan et al., "Teach me how
+to Interpolate a Myriad of Embeddings", ICLR 2023 submission,
+https://openreview.net/forum?id=iF0B-U0J5fG, App. A.1).
+"""
 import copy
-import numbers
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
 from mixtoolbox.registry import BATCH_AUGMENTS, own_scope
+from .validators import in_range
 
 
 def registered_mixups() -> List[str]:
@@ -14,7 +19,7 @@ def registered_mixups() -> List[str]:
         f'mmpretrain.{k}' for k in BATCH_AUGMENTS.parent.module_dict)
 
 
-def build_mixup(cfg):
+def build_mixup(cfg: dict) -> Any:
     """Build one mixup from a config dict in the toolbox's scope (whatever
     the caller's default scope): ``'MultiMix'``, ``'mixtoolbox.MultiMix'``
     and ``'mmpretrain.Mixup'`` all resolve. A type found nowhere is a
@@ -42,7 +47,7 @@ class MixPolicy:
             plain (unmixed) iteration. A single mixup may omit ``prob``
             (then it is used every iteration).
 
-    Example (seed 001, App. A.1: MultiMix with probability 0.5, input mixup
+    Example (MultiMix, App. A.1: MultiMix with probability 0.5, input mixup
     otherwise)::
 
         mix_policy=[dict(type='MultiMix', prob=0.5),
@@ -66,12 +71,8 @@ class MixPolicy:
                 raise ValueError(f'mix_policy[{i}] ({cfg.get("type")}) needs '
                                  'a `prob`: with several mixups each one '
                                  'states its per-iteration probability')
-            prob = cfg.pop('prob', 1.0)
-            if isinstance(prob, bool) or not isinstance(prob, numbers.Real) \
-                    or not 0 <= prob <= 1:
-                raise ValueError(f'mix_policy[{i}].prob must be a number in '
-                                 f'[0, 1], got {prob!r}')
-            probs.append(float(prob))
+            probs.append(in_range(None, f'mix_policy[{i}].prob',
+                                  cfg.pop('prob', 1.0), 0, 1))
             self.mixups.append(build_mixup(cfg))
         if sum(probs) > 1 + 1e-6:
             raise ValueError('the probabilities of mix_policy must sum to at '
@@ -82,7 +83,7 @@ class MixPolicy:
     def __len__(self) -> int:
         return len(self.mixups)
 
-    def choose(self, u: Optional[float] = None):
+    def choose(self, u: Optional[float] = None) -> Optional[Any]:
         """The mixup for this iteration, or None for a plain one.
 
         Args:

@@ -1,126 +1,16 @@
-"""Own learning rate and own schedule for a part of the model (e.g. the
-SAMix / AutoMix Mixer) through the unchanged mmengine Runner.
-
-mmengine's schedulers change every param group of the optimizer, and most of
-them are chainable (each step scales the group's *current* value), so two
-schedulers on the same group compound. Here the optimizer wrapper constructor
-tags every param group with the module prefix its parameters belong to, and
-:class:`PrefixParamScheduler` runs an ordinary mmengine scheduler on only the
-groups it selects by that tag; the main schedule is wrapped the same way with
-``exclude`` so that each group has exactly one schedule.
-
-Example (config)::
-
-    optim_wrapper = dict(
-        constructor='PrefixGroupOptimWrapperConstructor',
-        optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4),
-        paramwise_cfg=dict(custom_keys={'mixer': dict(lr_mult=1.0)}))
-    param_scheduler = [
-        dict(type='PrefixParamScheduler', exclude='mixer',
-             scheduler='CosineAnnealingLR', by_epoch=True, T_max=800,
-             eta_min=0.0),
-        dict(type='PrefixParamScheduler', include='mixer',
-             scheduler='CosineAnnealingLR', by_epoch=True, T_max=800,
-             eta_min=1e-3),
-    ]
-"""
+"""A parameter scheduler restricted to the param groups of some modules
+(the scheduler half of
+:mod:`mixtoolbox.engine.optimizers.prefix_group_constructor`, whose module
+docstring shows the config): e.g. the SAMix / AutoMix Mixer gets its own
+schedule while the rest of the model keeps the main one."""
 from typing import Callable, List, Optional, Sequence, Union
 
-from mmengine.optim import (BaseOptimWrapper, DefaultOptimWrapperConstructor,
-                            _ParamScheduler)
+from mmengine.optim import BaseOptimWrapper, _ParamScheduler
+from torch.optim import Optimizer
 
-from mixtoolbox.registry import OPTIM_WRAPPER_CONSTRUCTORS, PARAM_SCHEDULERS
-
-#: key of the module-prefix tag in every param group
-PREFIX_KEY = 'module_prefix'
-
-
-def _matches(name: str, prefix: str) -> bool:
-    return name == prefix or name.startswith(prefix + '.')
-
-
-def _prefix_list(field: str, value, owner: str) -> List[str]:
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, (list, tuple)) or not values or not all(
-            isinstance(v, str) and v and not v.endswith('.')
-            for v in values):
-        raise ValueError(f'{owner}: `{field}` must be a module prefix (str, '
-                         "e.g. 'mixer' or 'backbone.layer4') or a non-empty "
-                         f'list of them, got {value!r}')
-    return list(values)
-
-
-@OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class PrefixGroupOptimWrapperConstructor(DefaultOptimWrapperConstructor):
-    """mmengine's default constructor (``paramwise_cfg`` with
-    ``custom_keys``, ``bias_decay_mult``, … works unchanged) that tags each
-    param group with ``module_prefix`` and merges groups of equal settings
-    and equal tag, so the optimizer keeps a handful of groups instead of one
-    per parameter.
-
-    ``paramwise_cfg`` accepts one more key:
-
-    - ``group_prefixes`` (list[str]): the module prefixes to tag (a
-      parameter gets the longest prefix it lies under; parameters under none
-      get ``''``). Defaults to the names of the model's top-level children
-      that own trainable parameters (``backbone``, ``neck``, ``head``,
-      ``mixer``, … for :class:`AutoMixClassifier`).
-
-    Frozen parameters (e.g. AutoMix's momentum network) are left out, as by
-    the default constructor.
-
-    Raises:
-        ValueError: ``paramwise_cfg.group_prefixes`` is not a list of
-            prefixes, or one of them matches no trainable parameter.
-    """
-
-    def __init__(self, optim_wrapper_cfg: dict,
-                 paramwise_cfg: Optional[dict] = None):
-        paramwise_cfg = dict(paramwise_cfg or {})
-        prefixes = paramwise_cfg.pop('group_prefixes', None)
-        self.group_prefixes = None if prefixes is None else _prefix_list(
-            'paramwise_cfg.group_prefixes', prefixes, type(self).__name__)
-        super().__init__(optim_wrapper_cfg, paramwise_cfg)
-        # the parent adds parameters group by group only for a non-empty
-        # paramwise_cfg; an empty custom_keys changes no setting
-        self.paramwise_cfg.setdefault('custom_keys', {})
-
-    def add_params(self, params: List[dict], module, prefix: str = '',
-                   is_dcn_module=None) -> None:
-        # a wholly frozen subtree (AutoMix's momentum network) would only
-        # produce one "skipped" warning per parameter
-        if prefix and not any(p.requires_grad for p in module.parameters()):
-            return
-        super().add_params(params, module, prefix, is_dcn_module)
-        if prefix:  # the parent recurses through this method
-            return
-        names = {id(p): n for n, p in module.named_parameters()}
-        trainable = [n for n, p in module.named_parameters()
-                     if p.requires_grad]
-        prefixes = self.group_prefixes or sorted(
-            {n.split('.')[0] for n in trainable})
-        for p in prefixes:
-            if not any(_matches(n, p) for n in trainable):
-                raise ValueError(
-                    f'{type(self).__name__}: `paramwise_cfg.group_prefixes` '
-                    f'entry {p!r} matches no trainable parameter of '
-                    f'{type(module).__name__}; top-level modules: '
-                    f'{sorted({n.split(".")[0] for n in trainable})}')
-        by_length = sorted(prefixes, key=len, reverse=True)
-        merged: List[dict] = []
-        for group in params:
-            name = names[id(group['params'][0])]
-            group[PREFIX_KEY] = next(
-                (p for p in by_length if _matches(name, p)), '')
-            settings = {k: v for k, v in group.items() if k != 'params'}
-            target = next((g for g in merged if settings ==
-                           {k: v for k, v in g.items() if k != 'params'}),
-                          None)
-            if target is None:
-                merged.append(dict(group, params=list(group['params'])))
-            else:
-                target['params'].extend(group['params'])
-        params[:] = merged
+from mixtoolbox.registry import PARAM_SCHEDULERS
+from ..optimizers.prefix_group_constructor import (PREFIX_KEY, matches,
+                                                   prefix_list)
 
 
 class _GroupView(BaseOptimWrapper):
@@ -130,7 +20,8 @@ class _GroupView(BaseOptimWrapper):
     counting goes to the owner, so mmengine's "scheduler.step() before
     optimizer.step()" check sees the real steps."""
 
-    def __init__(self, owner, selected: Callable[[dict], bool]):
+    def __init__(self, owner: Union[BaseOptimWrapper, Optimizer],
+                 selected: Callable[[dict], bool]) -> None:
         inner = owner.optimizer if isinstance(owner,
                                               BaseOptimWrapper) else owner
         super().__init__(inner)
@@ -197,7 +88,8 @@ class PrefixParamScheduler(_ParamScheduler):
             optimizer without tags; an unknown ``scheduler`` type.
     """
 
-    def __init__(self, optimizer, scheduler: str,
+    def __init__(self, optimizer: Union[BaseOptimWrapper, Optimizer],
+                 scheduler: str,
                  include: Union[str, Sequence[str], None] = None,
                  exclude: Union[str, Sequence[str], None] = None,
                  convert_to_iter_based: bool = False,
@@ -211,7 +103,7 @@ class PrefixParamScheduler(_ParamScheduler):
                              f'`exclude`, got include={include!r}, '
                              f'exclude={exclude!r}')
         field = 'include' if include is not None else 'exclude'
-        prefixes = _prefix_list(
+        prefixes = prefix_list(
             field, include if include is not None else exclude, name)
         groups = optimizer.param_groups
         tags = [g.get(PREFIX_KEY) for g in groups]
@@ -222,13 +114,13 @@ class PrefixParamScheduler(_ParamScheduler):
                 "constructor='PrefixGroupOptimWrapperConstructor', ...)")
         known = sorted({t for t in tags if t})
         for p in prefixes:
-            if not any(t is not None and _matches(t, p) for t in tags):
+            if not any(t is not None and matches(t, p) for t in tags):
                 raise ValueError(f'{name}: `{field}` prefix {p!r} tags no '
                                  f'param group; allowed: {known}')
 
         def selected(group: dict) -> bool:
             tag = group.get(PREFIX_KEY)
-            hit = tag is not None and any(_matches(tag, p) for p in prefixes)
+            hit = tag is not None and any(matches(tag, p) for p in prefixes)
             return hit if field == 'include' else not hit
 
         if not isinstance(scheduler, str) or \

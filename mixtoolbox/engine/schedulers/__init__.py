@@ -1,0 +1,3 @@
+from .prefix_param_scheduler import PrefixParamScheduler
+
+__all__ = ['PrefixParamScheduler']
