@@ -2,8 +2,8 @@
 mixtoolbox R-50 checkpoint, its export, and the real smoke data.
 
 The smoke data comes from two PyPI wheels (deepforest 2.1.0, stardist 0.9.2)
-fetched once with ``pip download --no-deps`` into ``data/smoke/wheels`` of
-the repository (`make test` does it before running the tests, through
+fetched once by ``tests/smoke_data.py`` with ``pip download --no-deps`` into
+``data/smoke/wheels`` of the repository (`make test` does it before running the tests, through
 `make smoke-data`); later runs need no network. Tests that need it are skipped
 only when pip cannot reach the registry (any other pip failure fails them).
 """
@@ -116,8 +116,9 @@ def r50_backbone(r50_checkpoint, transfer_dir):
 
 @pytest.fixture(scope='session')
 def smoke_data():
-    from mixtoolbox.transfer.smoke_data import (RegistryUnreachable,
-                                                prepare_smoke_data)
+    """The real smoke data (``tests/smoke_data.py``, what ``make smoke-data``
+    runs), fetched once; skipped only when PyPI cannot be reached."""
+    from ..smoke_data import RegistryUnreachable, prepare_smoke_data
     try:
         return prepare_smoke_data(osp.join(REPO, 'data', 'smoke'))
     except RegistryUnreachable as err:
