@@ -3,8 +3,8 @@ mixtoolbox R-50 checkpoint, its export, and the real smoke data.
 
 The smoke data comes from two PyPI wheels (deepforest 2.1.0, stardist 0.9.2)
 fetched once by ``tests/smoke_data.py`` with ``pip download --no-deps`` into
-``data/smoke/wheels`` of the repository (`make test` does it before running the tests, through
-`make smoke-data`); later runs need no network. Tests that need it are skipped
+``data/smoke/wheels`` of the repository (`make test` does it before running
+the tests, through `make smoke-data`); later runs need no network. Tests that need it are skipped
 only when pip cannot reach the registry (any other pip failure fails them).
 """
 import importlib.util
