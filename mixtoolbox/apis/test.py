@@ -13,7 +13,7 @@ import os
 import os.path as osp
 from typing import Optional, Sequence, Union
 
-from mmengine.config import DictAction
+from mmengine.config import Config, DictAction
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -51,7 +51,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def merge_args(cfg, args: argparse.Namespace):
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher

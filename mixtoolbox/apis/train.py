@@ -16,7 +16,7 @@ import os
 import os.path as osp
 from typing import Optional, Sequence, Union
 
-from mmengine.config import DictAction
+from mmengine.config import Config, DictAction
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -61,7 +61,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def merge_args(cfg, args: argparse.Namespace):
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Fold the command line into the config."""
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
