@@ -71,8 +71,10 @@ The MultiMix CPU table (docs/methods/embedding_mixups.md)::
 """
 import argparse
 import copy
+import glob
 import json
 import os.path as osp
+import re
 import statistics
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -234,15 +236,31 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 
 def default_baseline(config: str) -> str:
-    """configs/vanilla/<model>_<dataset>_vanilla.py for
-    configs/<method>/<model>_<dataset>_<method>[_variant].py."""
-    model, dataset = osp.basename(config).split('_')[:2]
-    root = osp.dirname(osp.dirname(osp.abspath(config)))
-    path = osp.join(root, 'vanilla', f'{model}_{dataset}_vanilla.py')
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'no vanilla config {path} for {config}; '
-                                'give one with --baseline')
-    return path
+    """The vanilla config of the same model and dataset in
+    ``configs/vanilla/``: for mmpretrain-style names
+    ``{method}_{model}_{N}xb{bs}-{schedule}_{dataset}.py`` the one named
+    ``vanilla_{model}_*_{dataset}.py`` (the same schedule when there are
+    several); for ``{model}_{dataset}_{method}[_variant].py`` the one named
+    ``{model}_{dataset}_vanilla.py``."""
+    name = osp.splitext(osp.basename(config))[0]
+    fields = name.split('_')
+    folder = osp.join(osp.dirname(osp.dirname(osp.abspath(config))),
+                      'vanilla')
+    found = []
+    if len(fields) >= 4 and re.fullmatch(r'\d+xb\d+(-.+)?', fields[2]):
+        found = sorted(glob.glob(osp.join(
+            folder, f'vanilla_{fields[1]}_*_{fields[-1]}.py')))
+        same = [p for p in found
+                if osp.basename(p).split('_')[-2] == fields[2]]
+        found = same if len(found) > 1 and same else found
+    elif len(fields) >= 3:
+        path = osp.join(folder, f'{fields[0]}_{fields[1]}_vanilla.py')
+        found = [path] if osp.isfile(path) else []
+    if len(found) != 1:
+        raise FileNotFoundError(
+            f'no single vanilla config in {folder} for {config} (found '
+            f'{[osp.basename(p) for p in found]}); give one with --baseline')
+    return found[0]
 
 
 def optim_config(cfg, amp: bool, device: torch.device) -> dict:

@@ -46,12 +46,17 @@ def test_help(tool, capsys):
 
 
 # every Python script under tools/ is a thin command line over a module of
-# mixtoolbox.analysis / mixtoolbox.apis (benchmark_mixups.py keeps its own
-# code)
+# mixtoolbox.analysis / mixtoolbox.apis, except these, which keep their code
+SELF_CONTAINED = {
+    # compares the package's mixing ops with mmpretrain's and timm's
+    'analysis/benchmark_mixups.py',
+    # a training loop that must not import the package (an independent
+    # check of it), and the report over its results and the toolbox's
+    'analysis/reference_loop.py', 'analysis/claims_report.py'}
 THIN_TOOLS = sorted(
-    set(glob.glob(osp.join(ROOT, 'tools', '*.py'))
-        | set(glob.glob(osp.join(ROOT, 'tools', '*', '*.py'))))
-    - {osp.join(ROOT, 'tools', 'analysis', 'benchmark_mixups.py')})
+    path for path in glob.glob(osp.join(ROOT, 'tools', '*.py'))
+    + glob.glob(osp.join(ROOT, 'tools', '*', '*.py'))
+    if osp.relpath(path, osp.join(ROOT, 'tools')) not in SELF_CONTAINED)
 HELP_ALL = """
 import contextlib, io, runpy, sys
 for path in sys.argv[1:]:
@@ -164,6 +169,18 @@ def test_default_baseline_and_errors(tmp_path):
         ROOT, 'configs/vanilla/preactresnet18_cifar100_vanilla.py')
     with pytest.raises(FileNotFoundError, match='--baseline'):
         speed.default_baseline(CUTMIX)  # no configs/vanilla/preactresnet_*
+    # mmpretrain-style names: same model and dataset, then same schedule
+    (tmp_path / 'vanilla').mkdir()
+    for name in ('vanilla_r18_1xb100-800e_c100.py',
+                 'vanilla_r18_1xb128-2000e_c100.py',
+                 'vanilla_r50_1xb1-1e_c100.py'):
+        (tmp_path / 'vanilla' / name).write_text('')
+    assert speed.default_baseline(
+        str(tmp_path / 'mixup' / 'mixup_r18_1xb128-2000e_c100.py')) == str(
+            tmp_path / 'vanilla' / 'vanilla_r18_1xb128-2000e_c100.py')
+    with pytest.raises(FileNotFoundError, match='no single vanilla'):
+        speed.default_baseline(  # two r18 ones, neither of this schedule
+            str(tmp_path / 'mixup' / 'mixup_r18_1xb64-300e_c100.py'))
     with pytest.raises(FileNotFoundError, match='config not found'):
         speed.expand([str(tmp_path / 'missing.py')])
     for bad in (['--reps', '0'], ['--batch-size', '0'], ['--warmup', '-1']):
