@@ -15,6 +15,8 @@ tool (``tools/analysis/``)      module (``mixtoolbox.analysis``)
 ``eval_robustness.py``,
 ``eval_ood.py``
 ``profile_quickstart.py``       :mod:`.run_profile`
+``tools/selfsup/mixer_lambda.py``, :mod:`.mixer_lambda`,
+``partner_shortcut.py``         :mod:`.partner_shortcut`
 ==============================  =============================================
 
 Nothing here is imported by ``import mixtoolbox``; the modules import torch,

@@ -1,5 +1,19 @@
-"""The code of the command-line entry points ``tools/train.py`` and
-``tools/test.py`` (:mod:`.train`, :mod:`.test`): argument parsing, folding
-the command line into the config, the one-line report of a config error.
-The scripts under ``tools/`` only call :func:`.train.cli` /
-:func:`.test.cli`; tests and other tools import these modules."""
+"""The code of the command-line tools under ``tools/`` that run or convert
+things (the measuring tools are in :mod:`mixtoolbox.analysis`). Each script
+there only imports its module here and calls it; tests and other tools
+import these modules like any other code.
+
+=========================================  ==================================
+script                                     module (``mixtoolbox.apis``)
+=========================================  ==================================
+``tools/train.py``, ``tools/test.py``      :mod:`.train`, :mod:`.test`
+``tools/selfsup/linear_eval.py``           :mod:`.linear_eval`
+``tools/model_converters/extract_backbone.py``  :mod:`.extract_backbone`
+``tools/benchmarks/mmdet_train.py``        :mod:`.mmdet_train`
+``tools/dataset_converters/*.py``          :mod:`.prepare_fashion_mnist`,
+                                           :mod:`.stl10`,
+                                           :mod:`.voc_xml_to_coco`,
+                                           :mod:`.label_image_to_coco`
+``tools/visualization/mixed_gallery.py``   :mod:`.mixed_gallery`
+=========================================  ==================================
+"""
