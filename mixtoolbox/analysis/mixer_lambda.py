@@ -45,13 +45,19 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _device(module: torch.nn.Module) -> torch.device:
+    """Where ``module``'s parameters are (CPU when it has none)."""
+    return next(module.parameters(), torch.empty(0, device='cpu')).device
+
+
 def feature_batch(g, n=16, channels=32, size=4):
-    return torch.randn(n, channels, size, size, generator=g).relu()
+    return torch.randn(n, channels, size, size, generator=g,
+                       device=g.device).relu()
 
 
 def fit(mixer, steps=300, lr=0.1, seed=0, channels=32):
     """SGD on ``mixer.mask_loss`` (β set to 1) with batch-shared λ."""
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator(device=_device(mixer)).manual_seed(seed)
     rng = np.random.RandomState(seed)
     mixer.mask_loss_weight = 1.0
     opt = torch.optim.SGD(mixer.parameters(), lr=lr, momentum=0.9)
@@ -59,7 +65,7 @@ def fit(mixer, steps=300, lr=0.1, seed=0, channels=32):
     for _ in range(steps):
         x = feature_batch(g, channels=channels)
         lam = float(rng.beta(2, 2))
-        index = torch.randperm(x.size(0), generator=g)
+        index = torch.randperm(x.size(0), generator=g, device=g.device)
         loss = mixer.mask_loss(mixer(x, lam, index, (8, 8)), lam)
         opt.zero_grad()
         loss.backward()
@@ -70,9 +76,9 @@ def fit(mixer, steps=300, lr=0.1, seed=0, channels=32):
 @torch.no_grad()
 def mean_masks(mixer, lams=LAMS, seed=1, channels=32, batches=4):
     """Mean mask per λ (training mode, fresh batches)."""
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator(device=_device(mixer)).manual_seed(seed)
     xs = [feature_batch(g, channels=channels) for _ in range(batches)]
-    index = torch.randperm(xs[0].size(0), generator=g)
+    index = torch.randperm(xs[0].size(0), generator=g, device=g.device)
     return [float(torch.stack([mixer(x, lam, index, (8, 8)).mean()
                                for x in xs]).mean()) for lam in lams]
 

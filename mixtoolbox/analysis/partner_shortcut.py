@@ -56,7 +56,9 @@ def measure(model, batches, seed: int = 0) -> dict:
     total = 0
     for x_q, x_k in batches:
         n, w = x_q.size(0), x_q.size(-1)
-        perm = (torch.arange(n) + torch.randint(1, n, (1, ), generator=g)) % n
+        shift = torch.randint(1, n, (1, ), generator=g, device=g.device)
+        perm = (torch.arange(n, device=x_q.device)
+                + shift.to(x_q.device)) % n
         x_m = x_q.clone()
         x_m[..., :, :w // 2] = x_k[perm][..., :, :w // 2]  # λ = 0.5
         z_m = model.embed(x_m)
@@ -84,7 +86,7 @@ def main(argv: Optional[Sequence[str]] = None):
     set_random_seed(args.seed)
     model = MODELS.build(cfg.model).train()
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    order = torch.randperm(len(dataset),
+    order = torch.randperm(len(dataset), device='cpu',
                            generator=torch.Generator().manual_seed(args.seed))
 
     def batches():

@@ -147,7 +147,8 @@ def load_images(cfg, args, preprocessor):
     data = preprocessor(dict(inputs=inputs[:args.num]), training=False)
     x = data['inputs'].float()
     scores = torch.nn.functional.one_hot(
-        torch.tensor(labels[:args.num]) % num_classes, num_classes).float()
+        torch.tensor(labels[:args.num], device=x.device) % num_classes,
+        num_classes).float()
     return x, scores
 
 
@@ -177,13 +178,14 @@ def mix_with_mixer(model, x, scores, lam, index):
     other = x[index]
     return MixedBatch(other + mask * (x - other),
                       scores[index].lerp(scores, lam), index=index,
-                      mask=mask, lam=torch.full((x.size(0), ), lam))
+                      mask=mask, lam=torch.full((x.size(0), ), lam,
+                                                device=x.device))
 
 
 def mix_once(mixup, x, scores, model, model_error, lam=None):
     """One mixed batch with partner i + 1 of image i; ``lam`` fixes λ (the
     mixup must draw it from Beta(α, α))."""
-    index = torch.roll(torch.arange(x.size(0)), -1)
+    index = torch.roll(torch.arange(x.size(0), device=x.device), -1)
     if mixup == 'mixer':
         if lam is None:
             lam = float(np.random.beta(model.alpha, model.alpha))
@@ -224,7 +226,7 @@ def sweep_batch(mixup, x, scores, model, model_error, lams):
             for lam in lams]
     n = len(lams)
     masks = [r.mask[0] if r.mask is not None
-             else torch.full((1, 1, 1), float(lam))
+             else torch.full((1, 1, 1), float(lam), device=x.device)
              for r, lam in zip(rows, lams)]
     size = max(m.shape[-2:] for m in masks)
     masks = torch.stack([m.expand(1, *size) for m in masks])
@@ -233,13 +235,14 @@ def sweep_batch(mixup, x, scores, model, model_error, lams):
         torch.stack([r.inputs[0] for r in rows]),
         torch.stack([r.target[0] for r in rows]),
         lam=torch.tensor([float(r.lam[0]) if r.lam is not None else lam
-                          for r, lam in zip(rows, lams)]),
-        index=torch.full((n, ), n), mask=masks)
+                          for r, lam in zip(rows, lams)], device=x.device),
+        index=torch.full((n, ), n, device=x.device), mask=masks)
 
 
 def save_png(grid, lams, columns, path):
     """The grid with a caption strip: λ under each column."""
-    array = (grid.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+    array = (grid.permute(1, 2, 0).cpu().numpy() * 255).round().astype(
+        np.uint8)
     image = Image.fromarray(array)
     out = Image.new('RGB', (image.width, image.height + CAPTION), 'white')
     out.paste(image, (0, 0))
