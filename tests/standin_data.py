@@ -57,13 +57,8 @@ def make_image_folders(root, splits=('train', 'val'), size=64, classes=2,
 
 def make_fashion_mnist(root):
     """Real Fashion-MNIST decompressed from the Debian package."""
-    import importlib.util
-    path = osp.join(osp.dirname(__file__), '..', 'tools',
-                    'dataset_converters', 'prepare_fashion_mnist.py')
-    spec = importlib.util.spec_from_file_location('prepare_fmnist', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.prepare(FMNIST_SRC, root)
+    from mixtoolbox.apis.prepare_fashion_mnist import prepare
+    prepare(FMNIST_SRC, root)
     return root
 
 

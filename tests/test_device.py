@@ -116,9 +116,8 @@ def test_default_device_mode_moves_models_and_restores():
 
 
 def speed_tool():
-    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-    import benchmark_methods
-    return benchmark_methods
+    from mixtoolbox.analysis import speed
+    return speed
 
 
 def test_suite_puzzlemix_takes_its_imagenet_settings():

@@ -6,110 +6,11 @@ Examples:
     python tools/test.py CFG CKPT --out results.pkl --out-item pred
     bash tools/dist_test.sh CFG CKPT 8
 
-A config the run cannot use stops with ``error: <message>`` on one line and
-exit status 2; ``--debug`` shows the Python traceback instead.
+The code is :mod:`mixtoolbox.apis.test`; ``--help`` lists the options. A
+config error is reported as one line ``error: <message>`` (exit status 2);
+``--debug`` shows the traceback instead.
 """
-import argparse
-import os
-import os.path as osp
-
-from mmengine.config import DictAction
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='Test (evaluate) a model from a mixtoolbox config.',
-        epilog='A config error is reported as one line "error: <message>" '
-        '(exit status 2); --debug shows the traceback instead.')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='directory for the evaluation '
-                        'log (default: work_dirs/<config name>)')
-    parser.add_argument('--out', help='dump predictions or metrics to this '
-                        'pickle/json file')
-    parser.add_argument('--out-item', choices=['metrics', 'pred'],
-                        default='pred', help="what --out holds: the metrics "
-                        "or every sample's prediction (default)")
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision inference')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, e.g. test_dataloader.batch_size=64')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher for distributed testing')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument('--debug', action='store_true',
-                        help='on a config error, raise it with its full '
-                        'Python traceback instead of the one-line message')
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    if args.out and args.out_item == 'pred' and not args.out.endswith(
-            ('.pkl', '.pickle')):
-        parser.error('--out with --out-item pred must be a .pkl file')
-    return args
-
-
-def merge_args(cfg, args):
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
-    if args.amp:
-        cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
-    if args.out and args.out_item == 'pred':
-        evaluator = cfg.test_evaluator
-        evaluator = list(evaluator) if isinstance(evaluator, (list, tuple)) \
-            else [evaluator]
-        cfg.test_evaluator = evaluator + [
-            dict(type='DumpResults', out_file_path=args.out)]
-    from mixtoolbox.utils import fit_dist_backend
-    fit_dist_backend(cfg)
-    return cfg
-
-
-def main(argv=None, errors=None):
-    """Evaluate; config errors are raised (see :func:`cli` for the command
-    line, which reports them in one line)."""
-    args = parse_args(argv) if not isinstance(argv, argparse.Namespace) \
-        else argv
-    if not osp.isfile(args.checkpoint):
-        from mixtoolbox.utils.errors import MissingFileError
-        raise MissingFileError(f'checkpoint not found: {args.checkpoint!r}')
-    from mixtoolbox.utils import register_all_modules
-    register_all_modules(init_default_scope=True)
-
-    from mixtoolbox.utils.config_checks import check_config, load_config
-    cfg = load_config(args.config)
-    if errors is not None:
-        errors.cfg = cfg
-    cfg = merge_args(cfg, args)
-    check_config(cfg, training=False)
-    # after the cheap config checks: reading a large checkpoint takes time
-    from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
-    readable_checkpoint_or_exit(args.checkpoint)
-    from mmengine.runner import Runner
-    runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
-    if args.out and args.out_item == 'metrics':
-        import mmengine
-        mmengine.dump(metrics, args.out)
-    return metrics
-
-
-def cli(argv=None):
-    """The command line: :func:`main` with a user's error (see
-    :func:`mixtoolbox.utils.errors.explain`) printed as one line and exit
-    status 2, unless ``--debug``."""
-    from mixtoolbox.utils.errors import run_tool
-    return run_tool(main, parse_args(argv))
-
+from mixtoolbox.apis.test import cli
 
 if __name__ == '__main__':
     cli()

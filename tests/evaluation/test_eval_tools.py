@@ -1,8 +1,6 @@
-"""The tools/analysis entry points and the embedding hook, end to end through
-mmengine on a tiny image-folder stand-in (no real dataset needed)."""
-import importlib.util
-import os.path as osp
-import sys
+"""The evaluation entry points (mixtoolbox.analysis.evaluate, behind
+tools/analysis/eval_*.py) and the embedding hook, end to end through mmengine
+on a tiny image-folder stand-in (no real dataset needed)."""
 
 import mmcv
 import numpy as np
@@ -11,10 +9,8 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mixtoolbox.analysis import evaluate
 from mixtoolbox.registry import MODELS
-
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TOOLS = osp.join(ROOT, 'tools', 'analysis')
 
 CONFIG = """
 default_scope = 'mixtoolbox'
@@ -35,18 +31,6 @@ test_evaluator = dict(type='Accuracy', topk=(1, ))
 test_cfg = dict()
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 """
-
-
-def _tool(name):
-    # the tools import their shared helpers (eval_common.py) as a sibling
-    # module, as they do when run as scripts
-    if TOOLS not in sys.path:
-        sys.path.insert(0, TOOLS)
-    path = osp.join(TOOLS, f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -72,7 +56,7 @@ def setup(tmp_path_factory):
 def test_eval_calibration(setup):
     tmp, cfg, ckpt = setup
     out = tmp / 'cal.json'
-    metrics = _tool('eval_calibration').main(
+    metrics = evaluate.eval_calibration(
         [cfg, ckpt, '--num-bins', '10', '--work-dir', str(tmp / 'w1'),
          '--out', str(out)])
     assert set(metrics) == {'accuracy/top1', 'calibration/ece',
@@ -105,7 +89,7 @@ def _predict(cfg_file, ckpt):
 
 def test_eval_robustness(setup):
     tmp, cfg, ckpt = setup
-    metrics = _tool('eval_robustness').main(
+    metrics = evaluate.eval_robustness(
         [cfg, ckpt, '--steps', '2', '--work-dir', str(tmp / 'w2')])
     assert metrics['num_samples'] == 6
     scores, labels = _predict(cfg, ckpt)
@@ -118,14 +102,14 @@ def test_eval_robustness(setup):
 
 def test_eval_ood(setup):
     tmp, cfg, ckpt = setup
-    metrics = _tool('eval_ood').main(
+    metrics = evaluate.eval_ood(
         [cfg, ckpt, '--ood-data-root', str(tmp / 'ood'), '--ood-resize', '8',
          '8', '--work-dir', str(tmp / 'w3')])
     assert set(metrics) == {'ood/det_acc', 'ood/auroc', 'ood/aupr_in',
                             'ood/aupr_out'}
     assert all(0 <= v <= 100 for v in metrics.values())
     with pytest.raises(FileNotFoundError, match='ood-data-root'):
-        _tool('eval_ood').main([cfg, ckpt, '--ood-data-root',
+        evaluate.eval_ood([cfg, ckpt, '--ood-data-root',
                                 str(tmp / 'missing')])
 
 
@@ -133,7 +117,7 @@ def test_ood_pipeline_reads_files_for_in_memory_datasets():
     cfg = Config(dict(test_dataloader=dict(
         batch_size=2, dataset=dict(type='CIFAR10',
                                    pipeline=[dict(type='PackInputs')]))))
-    loader, reads_files = _tool('eval_ood').ood_dataloader_cfg(
+    loader, reads_files = evaluate.ood_dataloader_cfg(
         cfg, 'ood_dir', resize=(32, 32))
     assert not reads_files
     assert [t['type'] for t in loader.dataset.pipeline] == [
@@ -143,10 +127,14 @@ def test_ood_pipeline_reads_files_for_in_memory_datasets():
 
 
 def test_help_exits_cleanly():
-    for name in ('eval_calibration', 'eval_robustness', 'eval_ood'):
+    for parse in (evaluate.calibration_args, evaluate.robustness_args,
+                  evaluate.ood_args):
         with pytest.raises(SystemExit) as exc:
-            _tool(name).parse_args(['--help'])
+            parse(['--help'])
         assert exc.value.code == 0
+    with pytest.raises(SystemExit) as exc:
+        evaluate.calibration_args(['c.py', 'k.pth', '--num-bins', '0'])
+    assert exc.value.code == 2
 
 
 def test_embedding_hook_and_metric_from_a_test_config(setup):

@@ -9,12 +9,9 @@ crash, an out-of-memory kill or a pre-empted node would.
 of its bytes on disk).
 """
 import os
-import os.path as osp
 import signal
 import sys
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools'))
 
 
 def die():
@@ -65,7 +62,7 @@ def kill_in_save(k):
 def main():
     mode, k, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     {'iter': kill_before_iter, 'save': kill_in_save}[mode](k)
-    import train
+    from mixtoolbox.apis import train
     train.main(argv)
 
 

@@ -98,9 +98,8 @@ def test_unusable_checkpoint_gives_one_line(trained, tmp_path, how, capsys,
                          str(tmp_path / 'w'), '--resume', str(bad), *roots])
         assert_one_line(proc, bad, usable)
     # --resume PATH, tools/test.py and the backbone exporter
-    sys.path.insert(0, osp.join(ROOT, 'tools', 'model_converters'))
-    import extract_backbone
-    import test as test_tool
+    from mixtoolbox.apis import extract_backbone
+    from mixtoolbox.apis import test as test_tool
     for main, args in (
             (train_tool.main, [osp.join(ROOT, CONFIG), '--work-dir',
                                str(tmp_path / 'w'), '--resume', str(bad),

@@ -16,11 +16,10 @@ import sys
 import pytest
 import torch
 
+from mixtoolbox.apis import train as train_tool
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools'))
-import train as train_tool  # noqa: E402
 
 EPOCHS, ITERS_PER_EPOCH = 3, 2
 TOTAL = EPOCHS * ITERS_PER_EPOCH

@@ -5,7 +5,6 @@ Python traceback unless ``--debug``.
 
 The cases run in-process (tools/train.py's ``cli`` with captured stderr);
 three run as real subprocesses to check what a user sees."""
-import importlib.util
 import os
 import os.path as osp
 import subprocess
@@ -13,6 +12,8 @@ import sys
 
 import pytest
 
+from mixtoolbox.apis import test as test_api
+from mixtoolbox.apis import train as train_api
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -200,14 +201,6 @@ CASES = {
 }
 
 
-def _load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        f'mixtoolbox_tool_{name}', osp.join(TOOLS, f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(autouse=True)
 def _fresh_loggers():
     """mmengine reuses a logger of the same experiment name (config and
@@ -221,7 +214,7 @@ def _fresh_loggers():
 
 @pytest.fixture(scope='module')
 def train_tool():
-    return _load_tool('train')
+    return train_api
 
 
 @pytest.fixture(scope='module')
@@ -284,7 +277,7 @@ def test_at_least_40_cases():
 
 
 def test_test_tool_refuses_in_one_line(data, tmp_path, capsys):
-    tool = _load_tool('test')
+    tool = test_api
     ckpt = tmp_path / 'none.pth'
     with pytest.raises(SystemExit) as exit_info:
         tool.cli([QUICK, str(ckpt)])
@@ -346,7 +339,7 @@ def test_subprocess_bad_value(tmp_path, data):
 
 
 def test_help_documents_debug(train_tool, capsys):
-    for tool in (train_tool, _load_tool('test')):
+    for tool in (train_tool, test_api):
         with pytest.raises(SystemExit) as exit_info:
             tool.parse_args(['--help'])
         assert exit_info.value.code == 0

@@ -1,17 +1,16 @@
-"""The saliency-mixup time breakdown (tools/analysis/benchmark_saliency.py)
+"""The saliency-mixup time breakdown (mixtoolbox.analysis.saliency_speed,
+tools/analysis/benchmark_saliency.py)
 on a tiny setting: every phase is found and timed, the parts add up to the
 step, the wrappers are gone afterwards, and bad arguments are refused."""
 import json
 import os.path as osp
-import sys
 
 import pytest
 
+from mixtoolbox.analysis import saliency_speed as tool
 from mixtoolbox.models.mixups import comixup, puzzlemix, rmix, saliency_utils
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-import benchmark_saliency as tool  # noqa: E402
 
 # PreActResNet-18 of width 8 (64 features): the CIFAR configs, only smaller
 TINY = ['--cfg-options', 'model.backbone.base_channels=8',

@@ -1,27 +1,30 @@
-"""The speed benchmark (tools/analysis/benchmark_methods.py) and the accuracy
-benchmark (tools/analysis/accuracy_benchmark.py) on tiny inputs: they run,
-write the table and JSON with the expected rows, resume, and refuse bad
-arguments."""
+"""The speed benchmark (mixtoolbox.analysis.speed, behind
+tools/analysis/benchmark_methods.py) and the accuracy benchmark
+(mixtoolbox.analysis.accuracy, behind tools/analysis/accuracy_benchmark.py,
+with its method configs in configs/benchmarks/fashion_mnist/) on tiny
+inputs: they run, write the table and JSON with the expected rows, resume,
+and refuse bad arguments; the thin tools answer --help."""
+import ast
 import copy
+import glob
 import json
 import os.path as osp
+import re
+import subprocess
 import sys
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
+from mixtoolbox.analysis import accuracy as acc
+from mixtoolbox.analysis import speed
 from mixtoolbox.registry import MODELS
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-import accuracy_benchmark as acc  # noqa: E402
-import benchmark_methods as speed  # noqa: E402
-
-BASE = osp.join(ROOT, acc.CONFIG)
+BASE = osp.join(ROOT, acc.config_path('vanilla'))
 CUTMIX = osp.join(ROOT, 'configs/quickstart/'
                   'preactresnet_fashionmnist_cutmix.py')
 DISTIL = osp.join(ROOT, 'configs/multimix/'
@@ -40,6 +43,54 @@ def test_help(tool, capsys):
         tool.main(['--help'])
     assert exit_info.value.code == 0
     assert 'usage' in capsys.readouterr().out
+
+
+# every Python script under tools/ is a thin command line over a module of
+# mixtoolbox.analysis / mixtoolbox.apis, except these, which keep their code
+SELF_CONTAINED = {
+    # compares the package's mixing ops with mmpretrain's and timm's
+    'analysis/benchmark_mixups.py',
+    # a training loop that must not import the package (an independent
+    # check of it), and the report over its results and the toolbox's
+    'analysis/reference_loop.py', 'analysis/claims_report.py'}
+THIN_TOOLS = sorted(
+    path for path in glob.glob(osp.join(ROOT, 'tools', '*.py'))
+    + glob.glob(osp.join(ROOT, 'tools', '*', '*.py'))
+    if osp.relpath(path, osp.join(ROOT, 'tools')) not in SELF_CONTAINED)
+HELP_ALL = """
+import contextlib, io, runpy, sys
+for path in sys.argv[1:]:
+    sys.argv = [path, '--help']
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            runpy.run_path(path, run_name='__main__')
+            code = 'no exit'
+        except SystemExit as exit:
+            code = exit.code
+    assert code in (0, None), (path, code)
+    assert out.getvalue().startswith('usage:'), (path, out.getvalue())
+print('ALL OK', len(sys.argv))
+"""
+
+
+def test_thin_tools_answer_help():
+    """Each script only imports its package module and calls it; run as a
+    script (one process for all of them) it answers --help."""
+    assert len(THIN_TOOLS) >= 19
+    for path in THIN_TOOLS:
+        text = open(path).read()
+        assert re.search(r'^from mixtoolbox\.(analysis|apis)\.\w+ import '
+                         r'\w+$', text, re.M), path
+        body = ast.parse(text).body
+        kinds = [type(node).__name__ for node in body]
+        assert kinds[0] == 'Expr' and kinds[-1] == 'If', (path, kinds)
+        assert set(kinds[1:-1]) <= {'Import', 'ImportFrom'}, (path, kinds)
+    out = subprocess.run([sys.executable, '-c', HELP_ALL, *THIN_TOOLS],
+                         cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'ALL OK' in out.stdout
 
 
 # ------------------------------------------------------------ speed benchmark
@@ -71,12 +122,65 @@ def test_peak_memory_counts_live_tensors():
     assert 8 <= peak < 10
 
 
+def test_multimix_suite(tmp_path):
+    """--suite multimix-r18: vanilla and the chosen MultiMix variant on the
+    PreActResNet-18 CIFAR-100 model, with the step-time goal."""
+    out = str(tmp_path / 'mm')
+    result = speed.main(['--suite', 'multimix-r18', '--methods',
+                         'multimix_dense_distil', '--batch-size', '2',
+                         '--reps', '1', '--warmup', '0', '--threads', '1',
+                         '--out', out])
+    rows = json.load(open(out + '.json'))['rows']
+    assert [r['method'] for r in rows] == ['vanilla', 'multimix_dense_distil']
+    assert rows[0]['vs_vanilla'] == 1.0 and rows[0]['goal'] is None
+    dense = rows[1]
+    assert dense['goal'] == 'step <= 1.5x' and dense['paper_ratio'] is None
+    assert dense['goal_met'] == (dense['vs_vanilla'] >= 1 / 1.5)
+    assert speed.R18_DISTIL in dense['source']
+    assert all(r['batch'] == 2 and r['peak_mib'] > 0 for r in rows)
+    assert result['meta']['image_size'] == 32
+    table = open(out + '.md').read()
+    assert 'step <= 1.5x' in table and 'arXiv:2206.14868' not in table
+
+
+def test_dense_head_sizes_and_measurement():
+    """The --dense-head-imagenet computation at toy sizes: tensor sizes
+    follow the dimensions, the step runs and its memory is measured."""
+    m, d, side, c, n = 4, 8, 2, 5, 6
+    head = speed.dense_head_imagenet(torch.device('cpu'), m=m, d=d,
+                                     side=side, c=c, n=n)
+    r = side * side
+    mib = head['tensors_mib']
+    assert mib['logits [m, c, r]'] == m * c * r * 4 / 2**20
+    assert mib['interpolation weights [r, m, n]'] == r * m * n * 4 / 2**20
+    assert head['wall_s'] > 0 and head['peak_mib'] > 0
+    assert 'r = 4' in speed.dense_head_markdown(head)
+    for bad in ([], ['--methods', 'multimix'],
+                [CUTMIX, '--suite', 'multimix-r18'],
+                ['--suite', 'multimix-r18', '--methods', 'samix']):
+        with pytest.raises(SystemExit):
+            speed.parse_args(bad)
+    assert speed.parse_args(['--dense-head-imagenet']).dense_head_imagenet
+
+
 def test_default_baseline_and_errors(tmp_path):
     mixup = osp.join(ROOT, 'configs/mixup/preactresnet18_cifar100_mixup.py')
     assert speed.default_baseline(mixup) == osp.join(
         ROOT, 'configs/vanilla/preactresnet18_cifar100_vanilla.py')
     with pytest.raises(FileNotFoundError, match='--baseline'):
         speed.default_baseline(CUTMIX)  # no configs/vanilla/preactresnet_*
+    # mmpretrain-style names: same model and dataset, then same schedule
+    (tmp_path / 'vanilla').mkdir()
+    for name in ('vanilla_r18_1xb100-800e_c100.py',
+                 'vanilla_r18_1xb128-2000e_c100.py',
+                 'vanilla_r50_1xb1-1e_c100.py'):
+        (tmp_path / 'vanilla' / name).write_text('')
+    assert speed.default_baseline(
+        str(tmp_path / 'mixup' / 'mixup_r18_1xb128-2000e_c100.py')) == str(
+            tmp_path / 'vanilla' / 'vanilla_r18_1xb128-2000e_c100.py')
+    with pytest.raises(FileNotFoundError, match='no single vanilla'):
+        speed.default_baseline(  # two r18 ones, neither of this schedule
+            str(tmp_path / 'mixup' / 'mixup_r18_1xb64-300e_c100.py'))
     with pytest.raises(FileNotFoundError, match='config not found'):
         speed.expand([str(tmp_path / 'missing.py')])
     for bad in (['--reps', '0'], ['--batch-size', '0'], ['--warmup', '-1']):
@@ -87,22 +191,57 @@ def test_default_baseline_and_errors(tmp_path):
 
 # --------------------------------------------------------- accuracy benchmark
 def test_method_names():
-    assert acc.method_overrides('vanilla')['model']['mix_policy'] == []
-    both = acc.method_overrides('cutmix+distil+dense')
-    assert [m['type'] for m in both['model']['modifiers']] == [
+    assert acc.method_config('vanilla').model.mix_policy == []
+    both = acc.method_config('cutmix+distil+dense')
+    assert [m['type'] for m in both.model.modifiers] == [
         'DenseLoss', 'SelfDistill']
-    assert both['data_preprocessor']['type'] == 'MultiViewDataPreprocessor'
-    assert 'modifiers' not in acc.method_overrides('cutmix')['model']
+    assert both.data_preprocessor.type == 'MultiViewDataPreprocessor'
+    assert both.model.mix_policy == [dict(type='CutMix', alpha=1.0,
+                                          prob=0.5)]
+    assert 'modifiers' not in acc.method_config('cutmix').model
+    # '-' in a file name is '_' in a method name; both are accepted
+    assert acc.canonical('dense-multimix+distil') == 'dense_multimix+distil'
+    assert acc.config_path('dense_multimix') == acc.config_path(
+        'dense-multimix') == osp.join(
+            acc.CONFIG_DIR,
+            'dense-multimix_preactresnet18-w8_1xb100-10e_fashionmnist2k.py')
+    # a config path is a method too
+    assert acc.method_config(BASE + '+dense').model.modifiers == [
+        dict(type='DenseLoss')]
     for bad, match in (('nomix', 'unknown method'),
                        ('mixup+dense+dense', 'at most once'),
                        ('mixup+ema', 'modifiers are'),
-                       ('samix+distil', 'takes no modifiers')):
+                       ('samix+distil', 'takes no modifiers'),
+                       ('missing.py', 'no config file')):
         with pytest.raises(ValueError, match=match):
-            acc.method_overrides(bad)
+            acc.method_config(bad)
     with pytest.raises(SystemExit):
         acc.parse_args(['--methods', 'nomix'])
     with pytest.raises(SystemExit):
         acc.parse_args(['--epochs', '0'])
+
+
+def test_method_configs_follow_the_protocol():
+    """Every config of the folder is a row of the default table, inherits
+    the vanilla config (directly or through another method's) and is named
+    {method}_{backbone}_{N}xb{bs}-{schedule}_{dataset}.py; its schedule is
+    what schedule_overrides builds for its epochs."""
+    found = acc.available_methods()
+    bases = {m.split('+')[0] for m in acc.DEFAULT_METHODS}
+    assert set(found) == bases
+    vanilla = acc.method_config('vanilla')
+    for name, path in found.items():
+        assert re.fullmatch(r'[a-z0-9-]+_preactresnet18-w8_1xb100-10e_'
+                            r'fashionmnist2k\.py', osp.basename(path)), path
+        cfg = acc.method_config(name)
+        for key in ('train_dataloader', 'test_dataloader', 'optim_wrapper',
+                    'param_scheduler', 'train_cfg', 'test_evaluator'):
+            assert cfg[key] == vanilla[key], (name, key)
+        assert cfg.model.backbone == vanilla.model.backbone
+        assert cfg.train_dataloader.batch_size == 100
+    sched = acc.schedule_overrides(vanilla.train_cfg.max_epochs)
+    assert vanilla.train_cfg.max_epochs == 10
+    assert vanilla.param_scheduler == sched['param_scheduler']
 
 
 # the methods whose settings differ from their CIFAR configs (sizes tied to
@@ -116,8 +255,7 @@ ADAPTED = ['puzzlemix', 'rmix', 'comixup', 'samix', 'automix', 'alignmix',
 def test_adapted_methods_train_on_28px(method, fmnist_root):
     """The overrides build on the protocol config and take a training step
     on 28×28 grey images."""
-    cfg = Config.fromfile(BASE)
-    cfg.merge_from_dict(acc.method_overrides(method))
+    cfg = acc.method_config(method)
     model_cfg = copy.deepcopy(cfg.model)
     model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     torch.manual_seed(0)
@@ -137,9 +275,9 @@ def test_accuracy_benchmark_runs_and_resumes(tmp_path, fmnist_root, capsys):
             fmnist_root, '--work-dir', str(tmp_path), '--in-process']
     results = tmp_path / 'results.jsonl'
     # a finished run of the same protocol is not repeated
-    done = dict(method='cutmix', seed=0, config=acc.CONFIG, epochs=1,
-                train_images=8, top1=50.0, ece=1.0, fgsm_error=60.0,
-                train_minutes=0.5)
+    done = dict(method='cutmix', seed=0, config=acc.config_path('cutmix'),
+                epochs=1, train_images=8, top1=50.0, ece=1.0,
+                fgsm_error=60.0, train_minutes=0.5)
     # ... but one of another protocol does not count
     other = dict(done, method='mixup', epochs=30)
     results.write_text(json.dumps(done) + '\n' + json.dumps(other) + '\n')

@@ -1,15 +1,12 @@
-"""The ours-vs-official comparison (tools/analysis/compare_official_saliency.py)
-without the official code: our side is timed and scored, the official
-columns are skipped with the reason, bad arguments are refused."""
+"""The ours-vs-official comparison (mixtoolbox.analysis.official_saliency,
+tools/analysis/compare_official_saliency.py) without the official code: our
+side is timed and scored, the official columns are skipped with the reason,
+bad arguments are refused."""
 import json
-import os.path as osp
-import sys
 
 import pytest
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-import compare_official_saliency as tool  # noqa: E402
+from mixtoolbox.analysis import official_saliency as tool
 
 
 def test_help(capsys):

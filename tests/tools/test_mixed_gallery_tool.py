@@ -1,12 +1,13 @@
-"""tools/visualization/mixed_gallery.py on tiny inputs: galleries and λ
-sweeps for model-free, saliency and learned mixups, and the clear errors."""
-import importlib.util
+"""mixtoolbox.apis.mixed_gallery (tools/visualization/mixed_gallery.py) on
+tiny inputs: galleries and λ sweeps for model-free, saliency and learned
+mixups, and the clear errors."""
 import os.path as osp
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from mixtoolbox.apis import mixed_gallery as tool
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -14,17 +15,6 @@ SAMIX_CPU = osp.join(ROOT, 'configs/samix/'
                      'preactresnet18_fashionmnist_samix_cpu.py')
 QUICKSTART = osp.join(ROOT, 'configs/quickstart/'
                       'preactresnet_fashionmnist_cutmix.py')
-
-
-def load_tool():
-    path = osp.join(ROOT, 'tools', 'visualization', 'mixed_gallery.py')
-    spec = importlib.util.spec_from_file_location('mixed_gallery_tool', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load_tool()
 
 
 def grid_size(columns, h, w, rows=4):

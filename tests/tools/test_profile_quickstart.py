@@ -1,17 +1,16 @@
-"""tools/analysis/profile_quickstart.py: a few iterations of the quick-start
-config through the real Runner on stand-in Fashion-MNIST; every phase gets a
-row, the rows add up to the wall time, the extrapolation follows the rates."""
+"""mixtoolbox.analysis.run_profile (tools/analysis/profile_quickstart.py): a
+few iterations of the quick-start config through the real Runner on stand-in
+Fashion-MNIST; every phase gets a row, the rows add up to the wall time, the
+extrapolation follows the rates."""
 import json
 import os.path as osp
-import sys
 
 import pytest
 
+from mixtoolbox.analysis import run_profile as prof
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
-import profile_quickstart as prof  # noqa: E402
 
 
 def test_help(capsys):

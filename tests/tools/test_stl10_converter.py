@@ -1,8 +1,7 @@
-"""tools/dataset_converters/stl10.py on tiny files in the official binary
+"""mixtoolbox.apis.stl10 (tools/dataset_converters/stl10.py) on tiny files in the official binary
 format; both the pre-training and the linear-evaluation config read its
 output (105k = unlabelled + labelled for the first, 10 classes for the
 second)."""
-import importlib.util
 import os.path as osp
 
 import numpy as np
@@ -10,14 +9,11 @@ import pytest
 from mmengine.config import Config
 from PIL import Image
 
+from mixtoolbox.apis import stl10 as tool
 from mixtoolbox.registry import DATASETS
 from mixtoolbox.utils import register_all_modules
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-spec = importlib.util.spec_from_file_location(
-    'stl10_tool', osp.join(ROOT, 'tools', 'dataset_converters', 'stl10.py'))
-tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tool)
 
 
 def write_official(folder, split, images, labels=None):

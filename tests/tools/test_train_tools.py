@@ -9,14 +9,13 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from mixtoolbox.apis import test as test_tool
+from mixtoolbox.apis import train as train_tool
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 QUICKSTART = osp.join(ROOT, 'configs/quickstart/'
                       'preactresnet_fashionmnist_cutmix.py')
-sys.path.insert(0, osp.join(ROOT, 'tools'))
-import test as test_tool  # noqa: E402
-import train as train_tool  # noqa: E402
 
 
 @pytest.fixture(scope='module')

@@ -2,12 +2,11 @@
 mixtoolbox R-50 checkpoint, its export, and the real smoke data.
 
 The smoke data comes from two PyPI wheels (deepforest 2.1.0, stardist 0.9.2)
-fetched once with ``pip download --no-deps`` into ``data/smoke/wheels`` of
-the repository (`make test` does it before running the tests, through
-`make smoke-data`); later runs need no network. Tests that need it are skipped
+fetched once by ``tests/smoke_data.py`` with ``pip download --no-deps`` into
+``data/smoke/wheels`` of the repository (`make test` does it before running
+the tests, through `make smoke-data`); later runs need no network. Tests that need it are skipped
 only when pip cannot reach the registry (any other pip failure fails them).
 """
-import importlib.util
 import os.path as osp
 
 import numpy as np
@@ -19,12 +18,19 @@ MMDET_CONFIGS = osp.join(REPO, 'configs', 'benchmarks', 'mmdet')
 
 
 def load_tool(relpath: str):
-    """A script under tools/ as a module (tools/ is not a package)."""
-    path = osp.join(REPO, 'tools', relpath)
-    spec = importlib.util.spec_from_file_location(
-        'tool_' + osp.basename(path)[:-3].replace('-', '_'), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    """The code of the script ``tools/<relpath>``: the package module it
+    calls (``tools/model_converters/extract_backbone.py`` ->
+    ``mixtoolbox.apis.extract_backbone``)."""
+    from mixtoolbox.apis import (extract_backbone, label_image_to_coco,
+                                 mmdet_train, voc_xml_to_coco)
+    modules = {'model_converters/extract_backbone.py': extract_backbone,
+               'dataset_converters/label_image_to_coco.py':
+               label_image_to_coco,
+               'dataset_converters/voc_xml_to_coco.py': voc_xml_to_coco,
+               'benchmarks/mmdet_train.py': mmdet_train}
+    module = modules[relpath]
+    with open(osp.join(REPO, 'tools', relpath)) as f:
+        assert f'from {module.__name__} import' in f.read(), relpath
     return module
 
 
@@ -116,8 +122,9 @@ def r50_backbone(r50_checkpoint, transfer_dir):
 
 @pytest.fixture(scope='session')
 def smoke_data():
-    from mixtoolbox.transfer.smoke_data import (RegistryUnreachable,
-                                                prepare_smoke_data)
+    """The real smoke data (``tests/smoke_data.py``, what ``make smoke-data``
+    runs), fetched once; skipped only when PyPI cannot be reached."""
+    from ..smoke_data import RegistryUnreachable, prepare_smoke_data
     try:
         return prepare_smoke_data(osp.join(REPO, 'data', 'smoke'))
     except RegistryUnreachable as err:

@@ -148,7 +148,7 @@ def test_fetch_skips_only_when_the_registry_is_unreachable(tmp_path,
                                                            monkeypatch):
     import subprocess
 
-    from mixtoolbox.transfer import smoke_data
+    from .. import smoke_data
 
     def pip_says(text):
         monkeypatch.setattr(

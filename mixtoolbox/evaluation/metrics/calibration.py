@@ -1,11 +1,15 @@
 """Expected calibration error and over-confidence error of max-softmax scores.
 
 ECE: Guo et al., "On Calibration of Modern Neural Networks", ICML 2017;
-defined in seed 002 §IV-H (its equations for acc(B_m), conf(B_m) and ECE).
-OE: Thulasidasan et al., "On Mixup Training: Improved Calibration and
-Predictive Uncertainty for Deep Neural Networks", NeurIPS 2019; reported with
-ECE in seed 000 Table 9 (R-18 on CIFAR-100), which states neither formula nor
-bin count.
+defined in L. Shen, J. Yu, H. Yang, J. T. Kwok, "Mixup Augmentation with
+Multiple Interpolations", https://arxiv.org/abs/2406.01417, 2024, §IV-H (its
+equations for acc(B_m), conf(B_m) and ECE). OE: Thulasidasan et al., "On
+Mixup Training: Improved Calibration and Predictive Uncertainty for Deep
+Neural Networks", NeurIPS 2019; reported with ECE for MultiMix (R-18 on
+CIFAR-100) by S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis,
+"Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs and Beyond
+Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538, App. Table 9,
+which states neither formula nor bin count.
 """
 from typing import List, Sequence
 
@@ -28,8 +32,8 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
     """ECE and OE (fractions in [0, 1]) from per-sample confidences.
 
     Samples fall into M equal-width bins I_m = ((m−1)/M, m/M] of their
-    confidence p̂_i (seed 002 §IV-H; a confidence of exactly 0 joins the first
-    bin). With acc(B_m) the bin's accuracy and conf(B_m) its mean confidence:
+    confidence p̂_i (Shen et al., arXiv:2406.01417, §IV-H; a confidence of
+    exactly 0 joins the first bin). With acc(B_m) the bin's accuracy and conf(B_m) its mean confidence:
 
         ECE = Σ_m |B_m|/n · |acc(B_m) − conf(B_m)|
         OE  = Σ_m |B_m|/n · conf(B_m) · max(conf(B_m) − acc(B_m), 0)
@@ -37,8 +41,8 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
     Args:
         confidences: ``[n]`` max-softmax scores in [0, 1].
         correct: ``[n]`` whether the top-1 prediction is right (bool or 0/1).
-        num_bins (int): M. Defaults to 15 (the issue's choice and Guo et
-            al.'s; seed 002 uses M = 10).
+        num_bins (int): M. Defaults to 15 (Guo et al.'s; Shen et al.,
+            arXiv:2406.01417, use M = 10).
 
     Example:
         >>> out = calibration_errors([0.9, 0.4], [1, 0], num_bins=2)
@@ -62,7 +66,7 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
                          f'[0, 1], got range [{conf.min().item():g}, '
                          f'{conf.max().item():g}]')
     # bucketize(right=False) puts x in bin m when edge[m-1] < x <= edge[m],
-    # i.e. bins closed on the right as in seed 002.
+    # i.e. bins closed on the right as in Shen et al., arXiv:2406.01417.
     inner_edges = torch.arange(1, num_bins, dtype=torch.float64,
                                device=conf.device) / num_bins
     bins = torch.bucketize(conf, inner_edges)
@@ -82,7 +86,8 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
 
 @METRICS.register_module()
 class CalibrationError(BaseMetric):
-    """ECE and OE, in percent (the unit of seed 000 Table 9), of the
+    """ECE and OE, in percent (the unit of Venkataramanan et al., NeurIPS
+    2023, arXiv:2311.05538, App. Table 9), of the
     max-softmax confidence ``pred_score.max()`` against ``gt_label``.
 
     Use it next to ``Accuracy`` in a test config::
@@ -92,7 +97,7 @@ class CalibrationError(BaseMetric):
 
     Args:
         num_bins (int): equal-width confidence bins M. Defaults to 15; set 10
-            to follow seed 002 §IV-H.
+            to follow Shen et al., arXiv:2406.01417, §IV-H.
         collect_device, prefix, collect_dir: as in mmengine's ``BaseMetric``.
             Keys are ``calibration/ece`` and ``calibration/oe``.
 

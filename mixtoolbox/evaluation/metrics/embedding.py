@@ -2,7 +2,9 @@
 
 Wang & Isola, "Understanding Contrastive Representation Learning through
 Alignment and Uniformity on the Hypersphere", ICML 2020 (their L_align with
-α = 2 and L_uniform with t = 2), used as in seed 001 App. A.4 "Quantitative
+α = 2 and L_uniform with t = 2), used as in S. Venkataramanan, E. Kijak,
+L. Amsaleg, Y. Avrithis, "Teach me how to Interpolate a Myriad of
+Embeddings", https://arxiv.org/abs/2206.14868, App. A.4 "Quantitative
 analysis": alignment is "the expected pairwise distance of examples in the
 same class", uniformity "the (log of the) expected pairwise similarity of
 all examples using a Gaussian kernel". So positive pairs are same-class test
@@ -14,7 +16,7 @@ pairs, not two augmented views:
 f is the encoder output fed to the classifier (the neck output of an
 mmpretrain classifier), ℓ2-normalised by default as in Wang & Isola. Note:
 on the unit sphere uniformity ≥ −t·(2 + 2/(n − 1)) ≈ −4 for t = 2 (Jensen),
-so the seed's reported −4.77 and −5.68 cannot come from normalised
+so the paper's reported −4.77 and −5.68 cannot come from normalised
 embeddings with t = 2; ``normalize=False`` gives the unnormalised variant.
 """
 import math

@@ -1,9 +1,13 @@
 """Out-of-distribution detection from the max-softmax confidence.
 
-Seed 000 §A.3 / Table 10 (and seed 001 App. A.3 / Table 8) report detection
+S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis, "Embedding Space
+Interpolation Beyond Mini-Batch, Beyond Pairs and Beyond Examples", NeurIPS
+2023, https://arxiv.org/abs/2311.05538, App. A.3 / Table 10 (and their
+earlier "Teach me how to Interpolate a Myriad of Embeddings",
+https://arxiv.org/abs/2206.14868, App. A.3 / Table 8) report detection
 accuracy, AUROC, AUPR (ID) and AUPR (OOD) of a CIFAR-100 R-18 against LSUN,
 iSUN and TinyImageNet crops, following AlignMixup (Venkataramanan et al.,
-CVPR 2022); the seeds name the metrics but define none of them. The score is
+CVPR 2022); the papers name the metrics but define none of them. The score is
 the confidence of the predicted class (Hendrycks & Gimpel, "A Baseline for
 Detecting Misclassified and Out-of-Distribution Examples", ICLR 2017), and
 the metrics are the standard ones of that line of work (Liang et al.,
@@ -63,7 +67,8 @@ def ood_detection_metrics(id_scores, ood_scores) -> dict:
 
 @METRICS.register_module()
 class OODDetection(BaseMetric):
-    """OOD detection metrics, in percent (seed 000 Table 10), from the
+    """OOD detection metrics, in percent (as in Venkataramanan et al.,
+    NeurIPS 2023, arXiv:2311.05538, App. Table 10), from the
     max-softmax confidence ``pred_score.max()`` of each data sample.
 
     A data sample without ``gt_label`` is out-of-distribution; one with a

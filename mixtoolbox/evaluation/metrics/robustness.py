@@ -2,10 +2,12 @@
 
 FGSM: Goodfellow et al., "Explaining and Harnessing Adversarial Examples",
 ICLR 2015. PGD: Madry et al., "Towards Deep Learning Models Resistant to
-Adversarial Attacks", ICLR 2018. The protocol is that of seed 001 §4.2
-(Table 3; seed 000 Table 8), after AlignMixup: an 8/255 ℓ∞ ball for FGSM and
-a 4/255 ℓ∞ ball with step 2/255 for PGD. The seeds give no PGD iteration
-count or start; we default to 10 steps from a uniform random start in the
+Adversarial Attacks", ICLR 2018. The protocol is that of S. Venkataramanan,
+E. Kijak, L. Amsaleg, Y. Avrithis, "Teach me how to Interpolate a Myriad of
+Embeddings", https://arxiv.org/abs/2206.14868, §4.2 / Table 3 (App. Table 8
+of their NeurIPS 2023 version, https://arxiv.org/abs/2311.05538), after
+AlignMixup: an 8/255 ℓ∞ ball for FGSM and a 4/255 ℓ∞ ball with step 2/255
+for PGD. Neither paper gives the PGD iteration count or start; we default to 10 steps from a uniform random start in the
 ball (Madry et al.'s PGD); both are arguments.
 
 ε is measured in [0, 1] pixel space. mmpretrain classifiers see inputs
@@ -73,7 +75,7 @@ def fgsm(model, inputs: Tensor, labels: Tensor, eps: float = 8 / 255,
         inputs: ``[N, C, H, W]`` preprocessed (normalised) inputs.
         labels: ``[N]`` class indices.
         eps (float): ℓ∞ radius in [0, 1] pixel space. Defaults to 8/255
-            (seed 001 §4.2).
+            (Venkataramanan et al., arXiv:2206.14868, §4.2).
         pixel_range: raw pixel range the normalisation maps from.
 
     Example:
@@ -105,8 +107,8 @@ def pgd(model, inputs: Tensor, labels: Tensor, eps: float = 4 / 255,
         model, inputs, labels, pixel_range: as in :func:`fgsm`.
         eps (float): ℓ∞ radius in [0, 1] pixel space. Defaults to 4/255.
         step_size (float): α in [0, 1] pixel space. Defaults to 2/255
-            (both seed 001 §4.2).
-        steps (int): iterations. Defaults to 10 (not stated in the seeds).
+            (both Venkataramanan et al., arXiv:2206.14868, §4.2).
+        steps (int): iterations. Defaults to 10 (not stated in the paper).
         random_start (bool): start from u ~ U[−1, 1]^d (Madry et al.) rather
             than from x. Defaults to True.
         init (Tensor, optional): the start u, shaped like ``inputs`` with

@@ -190,13 +190,7 @@ def test_mean_mask_follows_lambda_after_a_short_fit():
     """The default Mixer fitted on its mask loss alone (batch-shared
     λ ~ Beta(2, 2), as SAMix samples it): the mean mask is monotone in λ and
     within the loss' margin ε of λ."""
-    import importlib.util
-    import os.path as osp
-    path = osp.join(osp.dirname(__file__), '..', '..', '..', 'tools',
-                    'selfsup', 'mixer_lambda.py')
-    spec = importlib.util.spec_from_file_location('mixer_lambda', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from mixtoolbox.analysis import mixer_lambda as tool
     torch.manual_seed(0)
     mixer = tool.fit(SAMixMixer(in_channels=32), steps=600)
     lams = (0.2, 0.5, 0.8)

@@ -145,13 +145,7 @@ def test_bad_partner_target():
 
 
 def test_shortcut_tool_scores_the_pasted_view_higher():
-    import importlib.util
-    import os.path as osp
-    path = osp.join(osp.dirname(__file__), '..', '..', '..', 'tools',
-                    'selfsup', 'partner_shortcut.py')
-    spec = importlib.util.spec_from_file_location('partner_shortcut', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from mixtoolbox.analysis import partner_shortcut as tool
     measure, parse_args = tool.measure, tool.parse_args
     model = pixel_model('MixMoCo')
     batches = [views(n=8, seed=s) for s in range(3)]

@@ -5,7 +5,7 @@
 # iterations, then COCO box and mask AP on the same image. Every detection is
 # kept (score_thr 0) so the evaluator always has predictions to score. It
 # checks the wiring (export -> init -> fine-tune -> evaluate), not accuracy.
-#   python -m mixtoolbox.transfer.smoke_data     # fetch + convert once
+#   make smoke-data      # fetch + convert once (tests/smoke_data.py)
 #   python tools/benchmarks/mmdet_train.py <this file> --backbone B.pth
 _base_ = '../mask-rcnn_r50-c4_2x_coco.py'
 

@@ -1,6 +1,8 @@
-"""Real detection / instance-segmentation smoke data that ships inside two
-PyPI wheels, fetched with ``pip download --no-deps`` (nothing is installed or
-imported from them) and converted to COCO JSON.
+"""Test data, not part of the package: real detection / instance-segmentation
+smoke data that ships inside two PyPI wheels, fetched with
+``pip download --no-deps`` (nothing is installed or imported from them) and
+converted to COCO JSON with the package's converters
+(:mod:`mixtoolbox.transfer.coco`).
 
 - ``deepforest==2.1.0`` (MIT): ``deepforest/data/*.xml`` = 4 aerial RGB
   images with 951 tree boxes in Pascal VOC XML.
@@ -14,8 +16,11 @@ Layout written under ``root`` (default ``data/smoke``)::
         Tree), trees_400px.json (the 2 small images, one class Tree)
     stardist/img2d.png, nuclei.json
 
-Run ``python -m mixtoolbox.transfer.smoke_data [ROOT]``; calls after the
-first reuse the wheels, so only the first one needs the registry.
+``make smoke-data`` runs ``python -m tests.smoke_data data/smoke`` from the
+repository root; the ``smoke_data`` fixture of ``tests/transfer/`` calls
+:func:`prepare_smoke_data` and skips only on :class:`RegistryUnreachable`.
+Calls after the first reuse the wheels, so only the first one needs the
+registry.
 """
 import glob
 import json
@@ -24,6 +29,7 @@ import os.path as osp
 import subprocess
 import sys
 import zipfile
+from typing import Sequence
 
 DEEPFOREST = 'deepforest==2.1.0'
 STARDIST = 'stardist==0.9.2'
@@ -45,7 +51,7 @@ class RegistryUnreachable(RuntimeError):
     """pip could not reach the package index (offline machine)."""
 
 
-def fetch_wheel(spec: str, wheel_dir: str, extra=()) -> str:
+def fetch_wheel(spec: str, wheel_dir: str, extra: Sequence[str] = ()) -> str:
     """Path of the wheel of ``spec`` (``name==version``) in ``wheel_dir``,
     downloaded with pip when absent."""
     name, version = spec.split('==')
@@ -68,7 +74,7 @@ def fetch_wheel(spec: str, wheel_dir: str, extra=()) -> str:
     raise RuntimeError(f'pip download {spec} failed:\n{log[-2000:]}')
 
 
-def _extract(wheel: str, members, out_dir: str) -> None:
+def _extract(wheel: str, members: Sequence[str], out_dir: str) -> None:
     os.makedirs(out_dir, exist_ok=True)
     with zipfile.ZipFile(wheel) as zf:
         for member in members:
@@ -78,7 +84,7 @@ def _extract(wheel: str, members, out_dir: str) -> None:
                     dst.write(src.read())
 
 
-def _dump(obj, path: str) -> None:
+def _dump(obj: dict, path: str) -> None:
     with open(path, 'w') as f:
         json.dump(obj, f)
 
@@ -86,7 +92,7 @@ def _dump(obj, path: str) -> None:
 def prepare_deepforest(root: str) -> dict:
     """Extract the 4 annotated images and write ``trees.json`` and
     ``trees_400px.json``; returns their paths."""
-    from .coco import voc_xml_to_coco
+    from mixtoolbox.transfer.coco import voc_xml_to_coco
     wheel = fetch_wheel(DEEPFOREST, osp.join(root, 'wheels'))
     out = osp.join(root, 'deepforest')
     with zipfile.ZipFile(wheel) as zf:
@@ -112,7 +118,7 @@ def prepare_deepforest(root: str) -> dict:
 def prepare_stardist(root: str) -> dict:
     """Write ``img2d.png`` (8-bit RGB) and ``nuclei.json`` (RLE masks)."""
     import mmcv
-    from .coco import label_image_to_coco, to_rgb8
+    from mixtoolbox.transfer.coco import label_image_to_coco, to_rgb8
     wheel = fetch_wheel(STARDIST, osp.join(root, 'wheels'), STARDIST_WHEEL)
     out = osp.join(root, 'stardist')
     _extract(wheel, ['stardist/data/images/img2d.tif',

@@ -1,15 +1,18 @@
 # Accuracy-benchmark protocol (docs/benchmarks.md), vanilla row: a fixed
 # subset small enough that regularisation by mixing can matter. Every method
-# of tools/analysis/accuracy_benchmark.py is this config plus overrides of
-# model / mix_policy / modifiers (and the train pipeline for distillation).
+# of tools/analysis/accuracy_benchmark.py is a config in this folder named
+# {method}_preactresnet18-w8_1xb100-10e_fashionmnist2k.py that inherits this
+# one and sets the model's mix_policy (or classifier); +dense / +distil add
+# the fragments of _base_/modifiers/.
 # - data: the first 2,000 Fashion-MNIST training images (`indices=2000`),
 #   RandomCrop(28, pad 2) + flip; the full 10,000-image test set;
 # - network: PreActResNet-18 of width 8 (1 input channel, 64-d embedding,
 #   4x4 last map), as the CPU configs of configs/multimix and configs/samix;
-# - schedule: batch 100 (20 iterations per epoch), 30 epochs, SGD lr 0.1,
-#   momentum 0.9 (Nesterov), weight decay 5e-4, one-epoch linear warm-up then
-#   cosine to zero; no validation during training, one test at the end
-#   (on the test split: see test_mode below).
+# - schedule: batch 100 on one process (20 iterations per epoch), 10 epochs
+#   (200 iterations), SGD lr 0.1, momentum 0.9 (Nesterov), weight decay 5e-4,
+#   one-epoch linear warm-up then cosine to zero (the tool's --epochs N
+#   rebuilds this schedule for N epochs); no validation during training, one
+#   test at the end (on the test split: see test_mode below).
 _base_ = [
     '../../_base_/datasets/fashion_mnist.py',
     '../../_base_/default_runtime.py',
@@ -34,7 +37,7 @@ test_dataloader = val_dataloader
 test_evaluator = [dict(type='Accuracy', topk=(1, )),
                   dict(type='CalibrationError', num_bins=15)]
 
-max_epochs = 30
+max_epochs = 10
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, nesterov=True,
                    weight_decay=5e-4))

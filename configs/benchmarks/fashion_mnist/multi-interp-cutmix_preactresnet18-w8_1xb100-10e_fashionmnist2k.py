@@ -1,0 +1,6 @@
+# Multi-mix: L. Shen, J. Yu, H. Yang, J. T. Kwok, "Mixup Augmentation with
+# Multiple Interpolations", https://arxiv.org/abs/2406.01417, 2024: K = 5
+# ordered interpolations per pair (Sec. IV-I), around CutMix (alpha = 1).
+_base_ = './vanilla_preactresnet18-w8_1xb100-10e_fashionmnist2k.py'
+model = dict(mix_policy=[dict(
+    type='MultiInterp', mixup=dict(type='CutMix', alpha=1.0), k=5)])
