@@ -208,6 +208,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     parser.add_argument('--no-memory', action='store_true',
                         help='skip the peak-memory step')
+    parser.add_argument('--keep-freed-memory', action='store_true',
+                        help='glibc keeps freed blocks for every config of '
+                        'the run (env_cfg.keep_freed_memory, see '
+                        'mixtoolbox/utils/allocator.py): large CPU batches '
+                        'stop page-faulting each step')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='write OUT.md and OUT.json')
     args = parser.parse_args(argv)
@@ -464,7 +469,9 @@ def markdown(rows: List[dict], meta: dict) -> str:
     lines = [f'{meta["machine"]}; torch {meta["torch"]}, {meta["threads"]} '
              f'thread(s), device {meta["device"]}; median of {meta["reps"]} '
              f'interleaved rounds after {meta["warmup"]} warm-up round(s); '
-             f'baseline `{meta["baseline"]}`.', '',
+             f'baseline `{meta["baseline"]}`'
+             + ('; glibc keeps freed memory (--keep-freed-memory)'
+                if meta.get('keep_freed_memory') else '') + '.', '',
              '| config | batch | wall (s) | wall vs vanilla | CPU (s) '
              '| CPU vs vanilla | peak step memory (MiB) | memory vs vanilla |',
              '|---|---|---|---|---|---|---|---|']
@@ -623,6 +630,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     (and ``dense_head_imagenet`` when asked)."""
     args = parse_args(argv)
     quiet_setup(args.threads, 'benchmark_methods')
+    if args.keep_freed_memory:
+        from mixtoolbox.utils.allocator import keep_freed_memory
+        keep_freed_memory()
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     device = torch.device(args.device)
@@ -670,6 +680,7 @@ def run_configs(args: argparse.Namespace,
     meta = dict(machine=machine(args.device), torch=torch.__version__,
                 threads=torch.get_num_threads(), device=args.device,
                 reps=args.reps, warmup=args.warmup, amp=args.amp,
+                keep_freed_memory=args.keep_freed_memory,
                 baseline=osp.relpath(baseline), baseline_batch=base['batch'])
     return rows, meta, markdown(rows, meta)
 

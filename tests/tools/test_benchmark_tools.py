@@ -301,3 +301,17 @@ def test_accuracy_benchmark_runs_and_resumes(tmp_path, fmnist_root, capsys):
     assert '| fmix | 0 | — | — | — | — |' in text
     assert text.endswith('Not measured: fmix.')
     assert len(results.read_text().splitlines()) == 4
+
+
+def test_keep_freed_memory_flag_is_recorded():
+    """The allocator switch is parsed and said in the table's header (the
+    switch itself: tests/utils/test_allocator.py, in its own process)."""
+    assert speed.parse_args([BASE, '--keep-freed-memory']).keep_freed_memory
+    assert not speed.parse_args([BASE]).keep_freed_memory
+    meta = dict(machine='m', torch='t', threads=1, device='cpu', reps=1,
+                warmup=0, baseline=BASE, baseline_batch=4)
+    row = dict(config=BASE, batch=4, wall_s=1.0, cpu_s=1.0, peak_mib=None,
+               wall_vs_baseline=1.0, cpu_vs_baseline=1.0)
+    assert 'keeps freed memory' not in speed.markdown([row], meta)
+    assert 'keeps freed memory' in speed.markdown(
+        [row], dict(meta, keep_freed_memory=True))
