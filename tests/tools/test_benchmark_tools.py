@@ -23,9 +23,10 @@ import benchmark_methods as speed  # noqa: E402
 
 BASE = osp.join(ROOT, acc.CONFIG)
 CUTMIX = osp.join(ROOT, 'configs/quickstart/'
-                  'preactresnet_fashionmnist_cutmix.py')
-DISTIL = osp.join(ROOT, 'configs/multimix/'
-                  'preactresnet18_fashionmnist_multimix_distil_cpu.py')
+                  'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
+DISTIL = osp.join(
+    ROOT, 'configs/multimix/'
+    'multimix-distil_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 
 
 @pytest.fixture(scope='module')
@@ -72,11 +73,13 @@ def test_peak_memory_counts_live_tensors():
 
 
 def test_default_baseline_and_errors(tmp_path):
-    mixup = osp.join(ROOT, 'configs/mixup/preactresnet18_cifar100_mixup.py')
+    mixup = osp.join(ROOT, 'configs/mixup/'
+                           'mixup_preactresnet18_1xb100-800e_cifar100.py')
     assert speed.default_baseline(mixup) == osp.join(
-        ROOT, 'configs/vanilla/preactresnet18_cifar100_vanilla.py')
+        ROOT, 'configs/vanilla/'
+        'vanilla_preactresnet18_1xb128-2000e_cifar100.py')
     with pytest.raises(FileNotFoundError, match='--baseline'):
-        speed.default_baseline(CUTMIX)  # no configs/vanilla/preactresnet_*
+        speed.default_baseline(CUTMIX)  # no vanilla_preactresnet18-w8_*
     with pytest.raises(FileNotFoundError, match='config not found'):
         speed.expand([str(tmp_path / 'missing.py')])
     for bad in (['--reps', '0'], ['--batch-size', '0'], ['--warmup', '-1']):

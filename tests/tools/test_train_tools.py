@@ -13,7 +13,7 @@ from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 QUICKSTART = osp.join(ROOT, 'configs/quickstart/'
-                      'preactresnet_fashionmnist_cutmix.py')
+                      'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 sys.path.insert(0, osp.join(ROOT, 'tools'))
 import test as test_tool  # noqa: E402
 import train as train_tool  # noqa: E402

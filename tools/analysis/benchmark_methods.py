@@ -32,7 +32,7 @@ self-distillation of "Embedding Space Interpolation Beyond Mini-Batch, Beyond
 Pairs and Beyond Examples", NeurIPS 2023), Tables 2 and 6 (ResNet-50,
 224×224, images/s on a V100),
 plus R-Mix, AutoMix and SAMix, at ResNet-50 / 224 px / 1000 classes. A
-method with a ``configs/*/resnet50_imagenet_*.py`` config uses it; the
+method with a ``configs/*/*_resnet50_*_in1k.py`` config uses it; the
 others take their CIFAR-100 config's mixing policy (and modifiers) on the
 ResNet-50 ImageNet model and pipeline of those configs, PuzzleMix with the
 neighbourhood and transport blocks of its authors' ImageNet code (the
@@ -46,7 +46,8 @@ mmengine's ``AmpOptimWrapper`` (bfloat16 ``BF16OptimWrapper`` on a CPU).
 Example (the table of docs/benchmarks.md)::
 
     python tools/analysis/benchmark_methods.py \\
-        'configs/*/preactresnet18_cifar100_*.py' --batch-size 128 --reps 3 \\
+        'configs/*/*_preactresnet18_*_cifar100.py' --batch-size 128 \\
+        --reps 3 \\
         --threads 1 --out work_dirs/benchmarks/methods_preactresnet18_cifar100
 
 The GPU table (tools/dev/gpu_check.sh runs it)::
@@ -71,28 +72,33 @@ import torch
 IMAGE_SHAPES = {'CIFAR10': (32, 32, 3), 'CIFAR100': (32, 32, 3),
                 'MNIST': (28, 28, 1), 'FashionMNIST': (28, 28, 1)}
 
-# --suite imagenet-r50: (method, configs/ path). A resnet50_imagenet config
-# is used as it is; a CIFAR-100 config lends its mixing policy and modifiers
-# to the ResNet-50 ImageNet model / pipeline of R50_IMAGENET.
-R50_IMAGENET = 'configs/multimix/resnet50_imagenet_multimix.py'
+# --suite imagenet-r50: (method, configs/ path). A ResNet-50 ImageNet config
+# (*_resnet50_*_in1k.py) is used as it is; a CIFAR-100 config lends its
+# mixing policy and modifiers to the ResNet-50 ImageNet model / pipeline of
+# R50_IMAGENET.
+R50_IMAGENET = 'configs/multimix/multimix_resnet50_8xb128-300e_in1k.py'
 IMAGENET_SUITE = [
-    ('vanilla', 'configs/vanilla/preactresnet18_cifar100_vanilla.py'),
-    ('mixup', 'configs/mixup/preactresnet18_cifar100_mixup.py'),
-    ('cutmix', 'configs/cutmix/preactresnet18_cifar100_cutmix.py'),
+    ('vanilla',
+     'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'),
+    ('mixup', 'configs/mixup/mixup_preactresnet18_1xb100-800e_cifar100.py'),
+    ('cutmix',
+     'configs/cutmix/cutmix_preactresnet18_1xb100-800e_cifar100.py'),
     ('manifoldmix',
-     'configs/manifoldmix/preactresnet18_cifar100_manifoldmix.py'),
-    ('multimix', 'configs/multimix/resnet50_imagenet_multimix.py'),
+     'configs/manifoldmix/manifoldmix_preactresnet18_1xb100-800e_cifar100.py'),
+    ('multimix', 'configs/multimix/multimix_resnet50_8xb128-300e_in1k.py'),
     ('multimix_dense',
-     'configs/multimix/resnet50_imagenet_multimix_dense.py'),
+     'configs/multimix/multimix-dense_resnet50_8xb128-300e_in1k.py'),
     ('multimix_distil',
-     'configs/multimix/resnet50_imagenet_multimix_distil.py'),
+     'configs/multimix/multimix-distil_resnet50_8xb128-300e_in1k.py'),
     ('multimix_dense_distil',
-     'configs/multimix/resnet50_imagenet_multimix_dense_distil.py'),
-    ('puzzlemix', 'configs/puzzlemix/preactresnet18_cifar100_puzzlemix.py'),
-    ('comixup', 'configs/comixup/preactresnet18_cifar100_comixup.py'),
-    ('rmix', 'configs/rmix/preactresnet18_cifar100_rmix.py'),
-    ('automix', 'configs/automix/resnet50_imagenet_automix.py'),
-    ('samix', 'configs/samix/resnet50_imagenet_samix.py'),
+     'configs/multimix/multimix-dense-distil_resnet50_8xb128-300e_in1k.py'),
+    ('puzzlemix',
+     'configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py'),
+    ('comixup',
+     'configs/comixup/comixup_preactresnet18_1xb100-800e_cifar100.py'),
+    ('rmix', 'configs/rmix/rmix_preactresnet18_1xb100-300e_cifar100.py'),
+    ('automix', 'configs/automix/automix_resnet50_8xb32-300e_in1k.py'),
+    ('samix', 'configs/samix/samix_resnet50_8xb32-300e_in1k.py'),
 ]
 # ResNet-50 training speed (images/s, x 10^3, one V100, forward + backward)
 # of Venkataramanan et al. (arXiv:2206.14868) Tables 2 and 6; the ratio to
@@ -196,15 +202,20 @@ def expand(patterns):
 
 
 def default_baseline(config):
-    """configs/vanilla/<model>_<dataset>_vanilla.py for
-    configs/<method>/<model>_<dataset>_<method>[_variant].py."""
-    model, dataset = osp.basename(config).split('_')[:2]
+    """configs/vanilla/vanilla_<model>_<setting>_<dataset>.py for
+    configs/<method>/<method>_<model>_<setting>_<dataset>.py (the same
+    backbone and dataset; the one vanilla config of that pair)."""
+    parts = osp.basename(config)[:-len('.py')].split('_')
+    model, dataset = parts[1:2] or [''], parts[-1]
     root = osp.dirname(osp.dirname(osp.abspath(config)))
-    path = osp.join(root, 'vanilla', f'{model}_{dataset}_vanilla.py')
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'no vanilla config {path} for {config}; '
-                                'give one with --baseline')
-    return path
+    found = sorted(glob.glob(osp.join(
+        root, 'vanilla', f'vanilla_{model[0]}_*_{dataset}.py')))
+    if len(found) != 1:
+        raise FileNotFoundError(
+            f'no single vanilla config configs/vanilla/vanilla_{model[0]}_*_'
+            f'{dataset}.py for {config} (found {len(found)}); give one with '
+            '--baseline')
+    return found[0]
 
 
 def random_batch(cfg, batch_size, image_size, seed):
@@ -313,7 +324,7 @@ def suite_configs(args, root: str):
         if method not in wanted:
             continue
         src = Config.fromfile(osp.join(root, rel))
-        if 'resnet50_imagenet' in rel:
+        if '_resnet50_' in rel and rel.endswith('_in1k.py'):
             cfg, note = src, f'`{rel}`'
         else:
             cfg = copy.deepcopy(base)
