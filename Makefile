@@ -18,7 +18,7 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-QUICKSTART_CFG := configs/quickstart/preactresnet_fashionmnist_cutmix.py
+QUICKSTART_CFG := configs/quickstart/cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py
 QUICKSTART_DIR := work_dirs/quickstart
 FMNIST_SRC ?= /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=

@@ -7,6 +7,7 @@ import copy
 import glob
 import os
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -101,8 +102,33 @@ def build_for_step(cfg, folder):
 
 def test_every_config_is_found():
     names = {osp.relpath(p, ROOT) for p in CONFIGS}
-    assert 'configs/quickstart/preactresnet_fashionmnist_cutmix.py' in names
-    assert 'configs/mixup/preactresnet18_cifar100_mixup.py' in names
+    assert ('configs/quickstart/'
+            'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py') in names
+    assert 'configs/mixup/mixup_preactresnet18_1xb100-800e_cifar100.py' \
+        in names
+
+
+# mmpretrain's {algorithm}_{backbone}_{N}xb{batch}-{schedule}_{dataset}.py:
+# N GPUs x the per-GPU batch, recipe words, the schedule in epochs (e) or
+# iterations (it); linear-evaluation configs have no algorithm part, as in
+# mmpretrain. CHANGELOG.md lists the names used before.
+CONFIG_NAME = re.compile(
+    r'^(?:[a-z0-9-]+_)?[a-z0-9-]+_[1-9][0-9]*xb[1-9][0-9]*'
+    r'(?:-[a-z0-9]+)*-[1-9][0-9]*(?:e|it)_(?P<dataset>[a-z0-9-]+)\.py$')
+DATASETS = {'cifar10', 'cifar100', 'tiny-imagenet', 'in1k', 'fashion-mnist',
+            'cub', 'fgvc-aircraft', 'stl10', 'coco', 'voc0712', 'deepforest',
+            'stardist'}
+
+
+def test_config_names_follow_mmpretrain():
+    names = sorted(
+        osp.relpath(p, ROOT) for p in glob.glob(
+            osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
+        # the accuracy-benchmark configs are named by their protocol
+        if '/_base_/' not in p and '/benchmarks/fashion_mnist/' not in p)
+    bad = [n for n in names if not CONFIG_NAME.match(osp.basename(n))
+           or CONFIG_NAME.match(osp.basename(n))['dataset'] not in DATASETS]
+    assert not bad, bad
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -124,7 +150,7 @@ def test_config_builds_and_steps(path, standin_roots, monkeypatch,
     loader = small_loader(cfg.train_dataloader, standin_roots,
                           batch_size=2 if any(
                               name in path for name in
-                              ('imagenet', 'cub', 'aircraft')) else 4)
+                              ('_in1k', 'cub', 'aircraft')) else 4)
     data = next(iter(loader))
     optim_cfg = copy.deepcopy(cfg.optim_wrapper)
     if amp:

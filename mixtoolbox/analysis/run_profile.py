@@ -48,7 +48,7 @@ from .common import cpu_model
 _T0 = time.perf_counter()  # before the heavy imports (inside main)
 
 DEFAULT_CONFIG = osp.join('configs', 'quickstart',
-                          'preactresnet_fashionmnist_cutmix.py')
+                          'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 HOOK_STAGES = (
     'before_run', 'after_run', 'before_train', 'after_train',
     'before_train_epoch', 'after_train_epoch', 'before_train_iter',

@@ -56,10 +56,10 @@ import torch
 
 from .common import expand, in_root, machine, quiet_setup, random_batch
 
-BASELINE = 'configs/vanilla/preactresnet18_cifar100_vanilla.py'
-CONFIGS = ['configs/puzzlemix/preactresnet18_cifar100_puzzlemix.py',
-           'configs/comixup/preactresnet18_cifar100_comixup.py',
-           'configs/rmix/preactresnet18_cifar100_rmix.py']
+BASELINE = 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'
+CONFIGS = ['configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py',
+           'configs/comixup/comixup_preactresnet18_1xb100-800e_cifar100.py',
+           'configs/rmix/rmix_preactresnet18_1xb100-300e_cifar100.py']
 # the method each mixup calls between the saliency and the mixing params
 MASK_SEAMS = {'PuzzleMix': 'solve_parts', 'CoMixup': 'solve',
               'RMix': 'top_patches'}

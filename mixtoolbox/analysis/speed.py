@@ -87,25 +87,25 @@ from .common import expand, in_root, machine, quiet_setup, random_batch
 # --suite imagenet-r50: (method, configs/ path). A resnet50_imagenet config
 # is used as it is; a CIFAR-100 config lends its mixing policy and modifiers
 # to the ResNet-50 ImageNet model / pipeline of R50_IMAGENET.
-R50_IMAGENET = 'configs/multimix/resnet50_imagenet_multimix.py'
+R50_IMAGENET = 'configs/multimix/multimix_resnet50_8xb128-300e_in1k.py'
 IMAGENET_SUITE = [
-    ('vanilla', 'configs/vanilla/preactresnet18_cifar100_vanilla.py'),
-    ('mixup', 'configs/mixup/preactresnet18_cifar100_mixup.py'),
-    ('cutmix', 'configs/cutmix/preactresnet18_cifar100_cutmix.py'),
+    ('vanilla', 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'),
+    ('mixup', 'configs/mixup/mixup_preactresnet18_1xb100-800e_cifar100.py'),
+    ('cutmix', 'configs/cutmix/cutmix_preactresnet18_1xb100-800e_cifar100.py'),
     ('manifoldmix',
-     'configs/manifoldmix/preactresnet18_cifar100_manifoldmix.py'),
-    ('multimix', 'configs/multimix/resnet50_imagenet_multimix.py'),
+     'configs/manifoldmix/manifoldmix_preactresnet18_1xb100-800e_cifar100.py'),
+    ('multimix', 'configs/multimix/multimix_resnet50_8xb128-300e_in1k.py'),
     ('multimix_dense',
-     'configs/multimix/resnet50_imagenet_multimix_dense.py'),
+     'configs/multimix/multimix-dense_resnet50_8xb128-300e_in1k.py'),
     ('multimix_distil',
-     'configs/multimix/resnet50_imagenet_multimix_distil.py'),
+     'configs/multimix/multimix-distil_resnet50_8xb128-300e_in1k.py'),
     ('multimix_dense_distil',
-     'configs/multimix/resnet50_imagenet_multimix_dense_distil.py'),
-    ('puzzlemix', 'configs/puzzlemix/preactresnet18_cifar100_puzzlemix.py'),
-    ('comixup', 'configs/comixup/preactresnet18_cifar100_comixup.py'),
-    ('rmix', 'configs/rmix/preactresnet18_cifar100_rmix.py'),
-    ('automix', 'configs/automix/resnet50_imagenet_automix.py'),
-    ('samix', 'configs/samix/resnet50_imagenet_samix.py'),
+     'configs/multimix/multimix-dense-distil_resnet50_8xb128-300e_in1k.py'),
+    ('puzzlemix', 'configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py'),
+    ('comixup', 'configs/comixup/comixup_preactresnet18_1xb100-800e_cifar100.py'),
+    ('rmix', 'configs/rmix/rmix_preactresnet18_1xb100-300e_cifar100.py'),
+    ('automix', 'configs/automix/automix_resnet50_8xb32-300e_in1k.py'),
+    ('samix', 'configs/samix/samix_resnet50_8xb32-300e_in1k.py'),
 ]
 # ResNet-50 training speed (images/s, x 10^3, one V100, forward + backward)
 # of Venkataramanan et al. (arXiv:2206.14868) Tables 2 and 6; the ratio to
@@ -135,8 +135,8 @@ GOALS = {'multimix': (0.97, '>= 0.97x'),
 # App. A.1), with and without self-distillation, on the PreActResNet-18
 # CIFAR-100 model of R18_CIFAR100; the +distil methods take the two-view
 # pipeline, data preprocessor and SelfDistill modifier of R18_DISTIL.
-R18_CIFAR100 = 'configs/vanilla/preactresnet18_cifar100_vanilla.py'
-R18_DISTIL = 'configs/multimix/preactresnet18_cifar100_multimix_distil.py'
+R18_CIFAR100 = 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'
+R18_DISTIL = 'configs/multimix/multimix-distil_preactresnet18_1xb128-2000e_cifar100.py'
 MULTIMIX_SUITE = [
     ('vanilla', []),
     ('multimix', [dict(type='MultiMix', n=1000)]),

@@ -14,10 +14,10 @@ network. ``--sweep`` draws one pair for λ = 0, 0.1, ..., 1.
 Examples:
     # the config's own mixup(s), 8 training images, one PNG per mixup
     python tools/visualization/mixed_gallery.py \\
-        configs/quickstart/preactresnet_fashionmnist_cutmix.py out/
+        configs/quickstart/cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py out/
     # the learned SAMix Mixer of a trained model, λ sweep for one pair
     python tools/visualization/mixed_gallery.py \\
-        configs/samix/preactresnet18_cifar100_samix.py out/ \\
+        configs/samix/samix_preactresnet18_1xb100-800e_cifar100.py out/ \\
         --checkpoint work_dirs/samix/epoch_800.pth --sweep
     # any registered mixup on your own pictures
     python tools/visualization/mixed_gallery.py CONFIG out/ --mixup FMix \\

@@ -18,7 +18,7 @@ Written layout (PNG, RGB)::
 
 Pre-training (``configs/selfsup/_base_/stl10_mocov2.py``) reads every image
 under ``train/`` without labels: 100k + 5k = 105k. Linear evaluation
-(``configs/selfsup/resnet18_stl10_linear.py``) reads only the listed
+(``configs/selfsup/resnet18_8xb32-linear-steplr-100e_stl10.py``) reads only the listed
 labelled images (``meta/train.txt``, ``meta/val.txt``), so ``unlabeled/``
 never becomes an 11th class. The test split sits in ``val/`` because the
 evaluation configs validate on it.

@@ -10,8 +10,8 @@ config builds, and after weight initialisation (:class:`PretrainedCheckHook`)
 by comparing the initialised tensors with the export.
 
 >>> from mmengine.config import Config
->>> cfg = Config.fromfile(
-...     'configs/benchmarks/mmdet/faster-rcnn_r50-c4_24k_voc0712.py')
+>>> cfg = Config.fromfile('configs/benchmarks/mmdet/'
+...                       'faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py')
 >>> set_pretrained(cfg, 'r50_backbone.pth')  # doctest: +SKIP
 ['model.backbone', 'model.roi_head.shared_head']
 """

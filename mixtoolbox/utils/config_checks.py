@@ -284,7 +284,7 @@ def check_views(cfg) -> None:
                 f"dict(type='MultiView', num_views={needed}, transforms=[...])"
                 " before PackInputs in train_dataloader.dataset.pipeline and "
                 "data_preprocessor=dict(type='MultiViewDataPreprocessor') "
-                '(as in configs/multimix/*_distil*.py)')
+                '(as in configs/multimix/multimix-distil_*.py)')
 
 
 def check_queue(cfg) -> None:

@@ -155,7 +155,7 @@ def test_samix_c_config_through_runner(tmp_path):
     pseudo labels through the data preprocessor, checkpoint with memory."""
     root = standin_data.make_fashion_mnist_standin(str(tmp_path / 'fm'))
     cfg = Config.fromfile(
-        'configs/selfsup/resnet18-w8_fashionmnist_samix-c_cpu.py')
+        'configs/selfsup/samix-c_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py')
     cfg.work_dir = str(tmp_path / 'work')
     cfg.train_dataloader.update(batch_size=4, num_workers=0,
                                 persistent_workers=False)

@@ -15,7 +15,8 @@ from .. import standin_data
 from .test_kill_resume import ROOT, arguments, run_killed
 from .test_kill_resume import train_tool
 
-CONFIG = 'configs/quickstart/preactresnet_fashionmnist_cutmix.py'
+CONFIG = ('configs/quickstart/'
+          'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 SMALL = ['train_dataloader.batch_size=8', 'train_cfg.max_epochs=2']
 
 

@@ -29,20 +29,22 @@ CASES = {
     # MixupClassifier: MultiMix (p = 0.5) / Mixup (p = 0.5) + SelfDistill
     # with its EMA teacher on a second view
     'MixupClassifier': (
-        'configs/multimix/preactresnet18_fashionmnist_multimix_distil_cpu.py',
+        'configs/multimix/'
+        'multimix-distil_preactresnet18-w8_1xb128-3e_fashion-mnist.py',
         ['train_dataloader.batch_size=8', 'model.mix_policy.0.n=16']),
     # AutoMixClassifier (SAMix): Mixer, momentum network (cosine momentum
     # schedule), annealed mask-loss weight
     'AutoMixClassifier': (
-        'configs/samix/preactresnet18_fashionmnist_samix_cpu.py',
+        'configs/samix/samix_preactresnet18-w8_1xb100-10e_fashion-mnist.py',
         ['train_dataloader.batch_size=8']),
     # MixMoCo: the queue
     'MixMoCo': (
-        'configs/selfsup/resnet18-w8_fashionmnist_mocov2_mixup_cpu.py',
+        'configs/selfsup/'
+        'mocov2-mixup_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py',
         ['train_dataloader.batch_size=8', 'model.queue_len=16']),
     # SAMix-C: SAMixMoCo + OnlineClusteringHook (memory, pseudo labels)
     'SAMixMoCo': (
-        'configs/selfsup/resnet18-w8_fashionmnist_samix-c_cpu.py',
+        'configs/selfsup/samix-c_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py',
         ['train_dataloader.batch_size=8', 'model.queue_len=16',
          'model.num_clusters=3', 'custom_hooks.2.num_clusters=3']),
 }

@@ -10,7 +10,8 @@ from mixtoolbox.engine.hooks import NonFiniteLossError
 from .. import standin_data
 from .test_kill_resume import arguments, train_tool
 
-CONFIG = 'configs/quickstart/preactresnet_fashionmnist_cutmix.py'
+CONFIG = ('configs/quickstart/'
+          'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 OPTIONS = ['train_dataloader.batch_size=8', 'train_cfg.max_epochs=2',
            'model.mix_policy.0.prob=1.0']
 BAD_ITER = 3  # the first step of epoch 2, after epoch_1.pth

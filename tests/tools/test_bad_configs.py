@@ -18,13 +18,17 @@ from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOLS = osp.join(ROOT, 'tools')
-QUICK = osp.join(ROOT, 'configs/quickstart/preactresnet_fashionmnist_cutmix.py')
-AUTOMIX = osp.join(ROOT,
-                   'configs/automix/preactresnet18_fashionmnist_automix_cpu.py')
-MOCO = osp.join(ROOT, 'configs/selfsup/resnet18-w8_fashionmnist_mocov2_cpu.py')
+QUICK = osp.join(ROOT, 'configs/quickstart/'
+                       'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
+AUTOMIX = osp.join(ROOT, 'configs/automix/'
+                   'automix_preactresnet18-w8_1xb100-10e_fashion-mnist.py')
+MOCO = osp.join(ROOT, 'configs/selfsup/'
+                      'mocov2_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py')
 DISTIL = osp.join(
-    ROOT, 'configs/multimix/preactresnet18_fashionmnist_multimix_distil_cpu.py')
-MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet/faster-rcnn_r50-fpn_supervised-1x_coco.py')
+    ROOT, 'configs/multimix/'
+    'multimix-distil_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
+MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet/'
+                       'faster-rcnn_r50-fpn_8xb2-supervised-12e_coco.py')
 MISSING = '/nonexistent/mixtoolbox'
 
 # configs written for a case: `_base_` is filled in, the rest is appended

@@ -56,7 +56,8 @@ def test_breakdown_adds_up(tmp_path):
             assert ratio['mask'] == pytest.approx(t['mask'] / base)
     table = open(out + '.md').read()
     assert 'saliency pass | mask optimisation | rest | total' in table
-    assert table.count('| vanilla | `preactresnet18_cifar100_vanilla` | '
+    assert table.count('| vanilla | '
+                       '`vanilla_preactresnet18_1xb128-2000e_cifar100` | '
                        '— | — |') == 2
     assert table.count('| PuzzleMix |') == table.count('| RMix |') == 2
     # the methods run unwrapped again afterwards
@@ -72,5 +73,6 @@ def test_errors(capsys):
         assert exit_info.value.code == 2
     with pytest.raises(ValueError, match='--configs must use'):
         tool.main(['--configs',
-                   'configs/mixup/preactresnet18_cifar100_mixup.py',
+                   'configs/mixup/'
+                   'mixup_preactresnet18_1xb100-800e_cifar100.py',
                    '--batch-size', '2', '--reps', '1'] + TINY)

@@ -26,9 +26,10 @@ from .. import standin_data
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASE = osp.join(ROOT, acc.config_path('vanilla'))
 CUTMIX = osp.join(ROOT, 'configs/quickstart/'
-                  'preactresnet_fashionmnist_cutmix.py')
-DISTIL = osp.join(ROOT, 'configs/multimix/'
-                  'preactresnet18_fashionmnist_multimix_distil_cpu.py')
+                  'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
+DISTIL = osp.join(
+    ROOT, 'configs/multimix/'
+    'multimix-distil_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 
 
 @pytest.fixture(scope='module')
@@ -164,11 +165,13 @@ def test_dense_head_sizes_and_measurement():
 
 
 def test_default_baseline_and_errors(tmp_path):
-    mixup = osp.join(ROOT, 'configs/mixup/preactresnet18_cifar100_mixup.py')
+    mixup = osp.join(ROOT, 'configs/mixup/'
+                           'mixup_preactresnet18_1xb100-800e_cifar100.py')
     assert speed.default_baseline(mixup) == osp.join(
-        ROOT, 'configs/vanilla/preactresnet18_cifar100_vanilla.py')
+        ROOT, 'configs/vanilla/'
+        'vanilla_preactresnet18_1xb128-2000e_cifar100.py')
     with pytest.raises(FileNotFoundError, match='--baseline'):
-        speed.default_baseline(CUTMIX)  # no configs/vanilla/preactresnet_*
+        speed.default_baseline(CUTMIX)  # no vanilla_preactresnet18-w8_*
     # mmpretrain-style names: same model and dataset, then same schedule
     (tmp_path / 'vanilla').mkdir()
     for name in ('vanilla_r18_1xb100-800e_c100.py',

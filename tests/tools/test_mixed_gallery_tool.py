@@ -12,9 +12,9 @@ from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SAMIX_CPU = osp.join(ROOT, 'configs/samix/'
-                     'preactresnet18_fashionmnist_samix_cpu.py')
+                     'samix_preactresnet18-w8_1xb100-10e_fashion-mnist.py')
 QUICKSTART = osp.join(ROOT, 'configs/quickstart/'
-                      'preactresnet_fashionmnist_cutmix.py')
+                      'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 
 
 def grid_size(columns, h, w, rows=4):

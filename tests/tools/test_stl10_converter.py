@@ -72,7 +72,8 @@ def test_both_configs_read_the_output(release, tmp_path):
     src, _ = release
     out = str(tmp_path / 'stl10')
     tool.convert(src, out)
-    pretrain = build('resnet18_stl10_mocov2_400e.py', 'train_dataloader', out)
+    pretrain = build('mocov2_resnet18_8xb32-coslr-400e_stl10.py',
+                     'train_dataloader', out)
     assert len(pretrain) == 5 + 4  # unlabelled + labelled training images
     paths = [pretrain.get_data_info(i)['img_path']
              for i in range(len(pretrain))]
@@ -82,7 +83,7 @@ def test_both_configs_read_the_output(release, tmp_path):
     assert len(views) == 2 and views[0].shape == (3, 96, 96)
     for part, n, labels in (('train_dataloader', 4, [0, 9, 2, 9]),
                             ('val_dataloader', 3, [1, 0, 9])):
-        linear = build('resnet18_stl10_linear.py', part, out)
+        linear = build('resnet18_8xb32-linear-steplr-100e_stl10.py', part, out)
         assert len(linear) == n
         assert len(linear.metainfo['classes']) == 10
         assert [linear.get_data_info(i)['gt_label']

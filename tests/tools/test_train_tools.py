@@ -15,7 +15,7 @@ from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 QUICKSTART = osp.join(ROOT, 'configs/quickstart/'
-                      'preactresnet_fashionmnist_cutmix.py')
+                      'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')
 
 
 @pytest.fixture(scope='module')

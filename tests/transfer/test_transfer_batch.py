@@ -17,8 +17,8 @@ SCRIPTS = osp.join(REPO, 'tools', 'benchmarks')
 
 @pytest.fixture(scope='module')
 def voc_c4():
-    return Config.fromfile(osp.join(MMDET_CONFIGS,
-                                    'faster-rcnn_r50-c4_24k_voc0712.py'))
+    return Config.fromfile(osp.join(
+        MMDET_CONFIGS, 'faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py'))
 
 
 @pytest.mark.parametrize('procs', [1, 2, 4, 8])
@@ -63,13 +63,14 @@ def test_scale_lr_and_none(voc_c4, procs):
 
 def test_epoch_schedules_and_ssd(tmp_path):
     cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
-                                   'mask-rcnn_r50-c4_2x_coco.py'))
+                                   'mask-rcnn_r50-c4_8xb2-ms-24e_coco.py'))
     warmup = cfg.param_scheduler[0].end
     fit_total_batch(cfg, 2, 'accumulate')
     assert cfg.train_cfg.max_epochs == 24  # epochs stay epochs
     assert cfg.param_scheduler[0].end == 4 * warmup  # warm-up in iterations
     assert cfg.param_scheduler[1].milestones == [16, 22]
-    ssd = Config.fromfile(osp.join(MMDET_CONFIGS, 'ssd300_r50_voc0712.py'))
+    ssd = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                   'ssd300_r50_8xb8-24e_voc0712.py'))
     plan = fit_total_batch(ssd, 1, 'accumulate')  # SSD's protocol is 64
     assert (plan['base'], plan['accumulate'], plan['lr']) == (64, 8, 1e-3)
 
@@ -96,7 +97,8 @@ def test_refusals(voc_c4):
 
 def test_trainer_plan(tool, capsys):
     trainer = tool('benchmarks/mmdet_train.py')
-    cfg = osp.join(MMDET_CONFIGS, 'faster-rcnn_r50-c4_24k_voc0712.py')
+    cfg = osp.join(MMDET_CONFIGS,
+                   'faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py')
     plan = trainer.main([cfg, '--plan', '2'])
     out = capsys.readouterr()
     assert plan['accumulate'] == 4 and 'x 4 accumulated = 16' in out.out
@@ -108,7 +110,7 @@ def test_trainer_plan(tool, capsys):
     assert stop.value.code == 2
     assert 'does not divide' in capsys.readouterr().err
     smoke = osp.join(MMDET_CONFIGS, 'smoke',
-                     'faster-rcnn_r50-c4_deepforest.py')
+                     'faster-rcnn_r50-c4_1xb2-2it_deepforest.py')
     assert trainer.main([smoke, '--plan', '1'])['policy'] == 'none'
 
 

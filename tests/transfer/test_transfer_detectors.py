@@ -32,11 +32,11 @@ def _build(model_cfg):
 
 def test_all_five_protocols_present():
     names = {osp.basename(c) for c in CONFIGS}
-    assert names == {'faster-rcnn_r50-c4_24k_voc0712.py',
-                     'faster-rcnn_r50-fpn_supervised-1x_coco.py',
-                     'mask-rcnn_r50-c4_2x_coco.py',
-                     'mask-rcnn_r50-fpn_ssl-ms-1x_coco.py',
-                     'ssd300_r50_voc0712.py'}
+    assert names == {'faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py',
+                     'faster-rcnn_r50-fpn_8xb2-supervised-12e_coco.py',
+                     'mask-rcnn_r50-c4_8xb2-ms-24e_coco.py',
+                     'mask-rcnn_r50-fpn_8xb2-ssl-ms-12e_coco.py',
+                     'ssd300_r50_8xb8-24e_voc0712.py'}
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
@@ -96,7 +96,7 @@ def test_perturbed_bn_arrives_in_backbone_and_res5(r50_backbone):
     the RoI head (the C4 Mask R-CNN, whose mmdet base gives res5 no
     init_cfg; test_config_loads_the_export compares every tensor of every
     config with the same perturbed export)."""
-    name = 'mask-rcnn_r50-c4_2x_coco.py'
+    name = 'mask-rcnn_r50-c4_8xb2-ms-24e_coco.py'
     from mmdet.models.backbones import ResNet
     export = torch.load(r50_backbone, weights_only=True)['state_dict']
     fresh = ResNet(depth=50).state_dict()
@@ -123,11 +123,11 @@ def test_fpn_recipes():
     (mmselfsup's): every stage trains, SyncBN in backbone, neck and heads,
     short side a choice of 640..800."""
     sup = Config.fromfile(osp.join(
-        MMDET_CONFIGS, 'faster-rcnn_r50-fpn_supervised-1x_coco.py'))
+        MMDET_CONFIGS, 'faster-rcnn_r50-fpn_8xb2-supervised-12e_coco.py'))
     assert (sup.model.backbone.frozen_stages, sup.model.backbone.norm_eval) \
         == (1, True)
-    ssl = Config.fromfile(osp.join(MMDET_CONFIGS,
-                                   'mask-rcnn_r50-fpn_ssl-ms-1x_coco.py'))
+    ssl = Config.fromfile(osp.join(
+        MMDET_CONFIGS, 'mask-rcnn_r50-fpn_8xb2-ssl-ms-12e_coco.py'))
     m = ssl.model
     assert (m.backbone.frozen_stages, m.backbone.norm_eval) == (-1, False)
     for part in (m.backbone, m.neck, m.roi_head.bbox_head,
@@ -140,7 +140,7 @@ def test_fpn_recipes():
     assert sum(isinstance(x, torch.nn.SyncBatchNorm)
                for x in model.neck.modules()) == 8
     moco = Config.fromfile(osp.join(MMDET_CONFIGS,
-                                    'mask-rcnn_r50-c4_2x_coco.py'))
+                                    'mask-rcnn_r50-c4_8xb2-ms-24e_coco.py'))
     assert moco.param_scheduler[0].end == 1000  # detectron2's warm-up
     resize = moco.train_dataloader.dataset.pipeline[2]
     assert [s[1] for s in resize.scales] == list(range(640, 801, 32))
@@ -148,8 +148,8 @@ def test_fpn_recipes():
 
 
 def test_hook_catches_a_backbone_that_was_not_loaded(r50_backbone, tmp_path):
-    cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
-                                   'faster-rcnn_r50-c4_24k_voc0712.py'))
+    cfg = Config.fromfile(osp.join(
+        MMDET_CONFIGS, 'faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py'))
     parts = set_pretrained(cfg, r50_backbone)
     model = _build(cfg.model)
     model.init_weights()
@@ -167,12 +167,12 @@ def test_hook_catches_a_backbone_that_was_not_loaded(r50_backbone, tmp_path):
 
 def test_refuses_config_without_init_cfg(r50_backbone):
     cfg = Config.fromfile(osp.join(
-        MMDET_CONFIGS, 'faster-rcnn_r50-fpn_supervised-1x_coco.py'))
+        MMDET_CONFIGS, 'faster-rcnn_r50-fpn_8xb2-supervised-12e_coco.py'))
     cfg.model.backbone.init_cfg = None
     with pytest.raises(ValueError, match='model.backbone.init_cfg must be'):
         set_pretrained(cfg, r50_backbone)
     cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
-                                   'mask-rcnn_r50-c4_2x_coco.py'))
+                                   'mask-rcnn_r50-c4_8xb2-ms-24e_coco.py'))
     cfg.model.roi_head.shared_head.init_cfg = None
     with pytest.raises(ValueError, match='shared_head.init_cfg must be'):
         set_pretrained(cfg, r50_backbone)
@@ -186,7 +186,8 @@ def test_refuses_another_architecture(tmp_path, build_cls, save_ckpt):
         head=dict(type='LinearClsHead', num_classes=2, in_channels=512)))
     export_backbone(save_ckpt(r18, str(tmp_path / 'r18.pth')),
                     str(tmp_path / 'b18.pth'))
-    cfg = Config.fromfile(osp.join(MMDET_CONFIGS, 'ssd300_r50_voc0712.py'))
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS,
+                                   'ssd300_r50_8xb8-24e_voc0712.py'))
     with pytest.raises(ValueError, match='another architecture than '
                        r'model.backbone \(ResNet, depth 50\)'):
         set_pretrained(cfg, str(tmp_path / 'b18.pth'))
@@ -194,7 +195,8 @@ def test_refuses_another_architecture(tmp_path, build_cls, save_ckpt):
 
 def test_trainer_bad_input(tool, r50_backbone, tmp_path, monkeypatch):
     trainer = tool('benchmarks/mmdet_train.py')
-    cfg = osp.join(MMDET_CONFIGS, 'faster-rcnn_r50-fpn_supervised-1x_coco.py')
+    cfg = osp.join(MMDET_CONFIGS,
+                   'faster-rcnn_r50-fpn_8xb2-supervised-12e_coco.py')
     with pytest.raises(FileNotFoundError, match='no such file'):
         trainer.build_config(trainer.parse_args(
             [cfg, '--backbone', str(tmp_path / 'missing.pth')]))
@@ -203,12 +205,13 @@ def test_trainer_bad_input(tool, r50_backbone, tmp_path, monkeypatch):
             [cfg, '--cfg-options', 'model.backbone.init_cfg=None']))
     monkeypatch.setenv('WORLD_SIZE', '2')  # as torchrun sets it
     if not torch.cuda.is_available():
-        sync = osp.join(MMDET_CONFIGS, 'mask-rcnn_r50-fpn_ssl-ms-1x_coco.py')
+        sync = osp.join(MMDET_CONFIGS,
+                        'mask-rcnn_r50-fpn_8xb2-ssl-ms-12e_coco.py')
         with pytest.raises(ValueError, match='SyncBN needs CUDA'):
             trainer.build_config(trainer.parse_args(
                 [sync, '--backbone', r50_backbone, '--launcher', 'pytorch']))
     mixtoolbox_cfg = osp.join(REPO, 'configs', 'mixup',
-                              'preactresnet18_cifar10_mixup.py')
+                              'mixup_preactresnet18_1xb128-2000e_cifar10.py')
     with pytest.raises(ValueError, match='default_scope must be "mmdet"'):
         trainer.build_config(trainer.parse_args([mixtoolbox_cfg]))
 
@@ -249,8 +252,9 @@ def _finetune(tool, config, backbone, work_dir):
 @pytest.mark.slow
 def test_faster_rcnn_c4_finetunes_on_deepforest(smoke_data, r50_backbone,
                                                tool, tmp_path):
-    runner, result = _finetune(tool, 'faster-rcnn_r50-c4_deepforest.py',
-                               r50_backbone, tmp_path)
+    runner, result = _finetune(
+        tool, 'faster-rcnn_r50-c4_1xb2-2it_deepforest.py', r50_backbone,
+        tmp_path)
     assert result['checked'] == 318  # backbone + res5 equalled the export
     model = runner.model
     assert not any(isinstance(m, torch.nn.SyncBatchNorm)
@@ -268,7 +272,7 @@ def test_faster_rcnn_c4_finetunes_on_deepforest(smoke_data, r50_backbone,
 @pytest.mark.slow
 def test_mask_rcnn_c4_finetunes_on_stardist(smoke_data, r50_backbone, tool,
                                             tmp_path):
-    runner, result = _finetune(tool, 'mask-rcnn_r50-c4_stardist.py',
+    runner, result = _finetune(tool, 'mask-rcnn_r50-c4_1xb1-2it_stardist.py',
                                r50_backbone, tmp_path)
     assert result['checked'] == 318
     assert _moved(runner.model.backbone, r50_backbone)

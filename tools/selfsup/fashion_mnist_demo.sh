@@ -8,7 +8,7 @@
 #   bash tools/selfsup/fashion_mnist_demo.sh work_dirs/ssl_demo 0 1 2
 #
 # Environment: PYTHON (default: python), METHODS (default: "mocov2
-# mocov2_mixup samix-i samix-c"), PRETRAIN_OPTS / LINEAR_OPTS (extra
+# mocov2-mixup samix-i samix-c"), PRETRAIN_OPTS / LINEAR_OPTS (extra
 # --cfg-options, e.g. PRETRAIN_OPTS="train_dataloader.dataset.indices=3200"
 # for a shorter run).
 set -euo pipefail
@@ -22,8 +22,10 @@ WORK_DIR=${1:-work_dirs/selfsup_fashion_mnist_demo}
 shift || true
 SEEDS=("$@")
 [ ${#SEEDS[@]} -eq 0 ] && SEEDS=(0)
-METHODS=(${METHODS:-mocov2 mocov2_mixup samix-i samix-c})
-CFG=configs/selfsup/resnet18-w8_fashionmnist
+METHODS=(${METHODS:-mocov2 mocov2-mixup samix-i samix-c})
+# configs/selfsup/<method>_$CFG.py and the linear evaluation $LINEAR_CFG
+CFG=resnet18-w8_1xb64-coslr-2e_fashion-mnist
+LINEAR_CFG=configs/selfsup/resnet18-w8_1xb250-linear-steplr-5e_fashion-mnist.py
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 
 if [ ! -f data/fashion_mnist/train-images-idx3-ubyte ]; then
@@ -35,10 +37,11 @@ mkdir -p "$WORK_DIR"
 for seed in "${SEEDS[@]}"; do
     for method in "${METHODS[@]}"; do
         run="$WORK_DIR/${method}_seed${seed}"
-        "$PYTHON" tools/train.py "${CFG}_${method}_cpu.py" --work-dir "$run" \
+        "$PYTHON" tools/train.py "configs/selfsup/${method}_${CFG}.py" \
+            --work-dir "$run" \
             --cfg-options randomness.seed="$seed" ${PRETRAIN_OPTS:-}
         ckpt=$(ls -1 "$run"/epoch_*.pth | sort -V | tail -n 1)
-        "$PYTHON" tools/selfsup/linear_eval.py "${CFG}_linear_cpu.py" \
+        "$PYTHON" tools/selfsup/linear_eval.py "$LINEAR_CFG" \
             "$ckpt" --seed "$seed" --work-dir "$run/linear" \
             ${LINEAR_OPTS:+--cfg-options $LINEAR_OPTS} \
             | tail -n 1 | sed "s/^{/{\"method\": \"$method\", /" \

@@ -1,5 +1,5 @@
-# CIFAR-10: the CIFAR-100 pipeline and loaders (batch 128, RandomCrop(32, pad 4)
-# + flip) with CIFAR-10's class count, statistics and folder. `data_root`
+# CIFAR-10: the CIFAR-100 pipeline and loaders (batch 128, RandomCrop(32, pad
+# 4) + flip) with CIFAR-10's class count, statistics and folder. `data_root`
 # holds the standard `cifar-10-batches-py` folder (as read by mmpretrain's
 # CIFAR10); nothing is downloaded.
 _base_ = './cifar100.py'

@@ -1,6 +1,8 @@
-# CIFAR-100, batch 128, RandomCrop(32, pad 4) + flip (seeds 001/002/004).
-# `data_root` holds the standard `cifar-100-python` folder (as read by
-# mmpretrain's CIFAR100); nothing is downloaded.
+# CIFAR-100, batch 128, RandomCrop(32, pad 4) + flip (the MultiMix paper,
+# NeurIPS 2023, App. A.1; also the batch of multi-mix, arXiv:2406.01417, and
+# R-Mix, arXiv:2212.04875, before their own overrides). `data_root` holds the
+# standard `cifar-100-python` folder (as read by mmpretrain's CIFAR100);
+# nothing is downloaded.
 dataset_type = 'CIFAR100'
 data_root = 'data/cifar100'
 data_preprocessor = dict(

@@ -1,7 +1,7 @@
-# CIFAR-100 as in the CIFAR-100 protocol of Li et al., "Boosting
-# Discriminative Visual Representation Learning with Scenario-Agnostic Mixup"
-# (SAMix), arXiv:2111.15454, Sec. 4.1: batch 100, RandomCrop 32 with 4-pixel
-# reflect padding + horizontal flip.
+# CIFAR-100 as in the CIFAR-100 protocol of Li et al., "Boosting Discriminative
+# Visual Representation Learning with Scenario-Agnostic Mixup" (SAMix),
+# arXiv:2111.15454, Sec. 4.1: batch 100, RandomCrop 32 with 4-pixel reflect
+# padding + horizontal flip.
 _base_ = './cifar100.py'
 train_dataloader = dict(
     batch_size=100,

@@ -1,6 +1,7 @@
-# Tiny-ImageNet-200 (64×64, 200 classes), batch 128 (seed 001 App. A.1).
-# Expected layout under `data_root` (class folders for both splits; move the
-# official val images into val/<wnid>/ with val_annotations.txt first):
+# Tiny-ImageNet-200 (64×64, 200 classes), batch 128 (the MultiMix paper,
+# Venkataramanan et al., NeurIPS 2023, https://arxiv.org/abs/2311.05538, App.
+# A.1). Expected layout under `data_root` (class folders for both splits; move
+# the official val images into val/<wnid>/ with val_annotations.txt first):
 #   train/<wnid>/images/*.JPEG   val/<wnid>/*.JPEG
 dataset_type = 'CustomDataset'
 data_root = 'data/tiny-imagenet-200'

@@ -1,5 +1,5 @@
-# PreActResNet-18 (CIFAR stem) → GAP → linear, soft-target CE so any mixup
-# can be switched on with `model.mix_policy`.
+# PreActResNet-18 (CIFAR stem) → GAP → linear, soft-target CE so any mixup can
+# be switched on with `model.mix_policy`.
 model = dict(
     type='MixupClassifier',
     backbone=dict(type='PreActResNet', depth=18, out_indices=(3, )),

@@ -1,5 +1,6 @@
-# PreActResNet-18 for 64×64 Tiny-ImageNet (seed 001 Table 2 setting): the
-# CIFAR network with 200 classes, its 4×4-stride layout giving 8×8 maps.
+# PreActResNet-18 for 64×64 Tiny-ImageNet (the Tiny-ImageNet setting of the
+# MultiMix paper, arXiv:2206.14868, Table 1): the CIFAR network with 200
+# classes, its 4×4-stride layout giving 8×8 maps.
 model = dict(
     type='MixupClassifier',
     backbone=dict(type='PreActResNet', depth=18, out_indices=(3, )),

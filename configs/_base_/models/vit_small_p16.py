@@ -1,5 +1,6 @@
-# ViT-S/16 (mmpretrain's VisionTransformer, arch 'deit-small'), 224 px, soft-target CE
-# (seed 001 Table 3 trains it with AdamW).
+# ViT-S/16 (mmpretrain's VisionTransformer, arch 'deit-small'), 224 px,
+# soft-target CE (the MultiMix paper, arXiv:2206.14868, App. A.1, trains it
+# with AdamW).
 model = dict(
     type='MixupClassifier',
     # mmpretrain's 'small' is a 768-d, 8-layer model; ViT-S/16 (384-d, 12

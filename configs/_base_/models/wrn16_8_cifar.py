@@ -1,4 +1,5 @@
-# WRN16-8 (seed 001 Tables 1-2) → GAP → linear, soft-target CE.
+# WRN16-8 (the MultiMix paper, arXiv:2206.14868, Table 1) → GAP → linear,
+# soft-target CE.
 model = dict(
     type='MixupClassifier',
     backbone=dict(type='WideResNet', depth=16, widen_factor=8,

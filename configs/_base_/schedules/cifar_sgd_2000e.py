@@ -1,5 +1,8 @@
-# Seed 001 App. A.1 (AlignMixup protocol): SGD lr 0.1, momentum 0.9,
-# wd 1e-4, 2000 epochs, ×0.1 every 500 epochs; batch 128 (from the dataset).
+# App. A.1 of the MultiMix paper (Venkataramanan, Kijak, Amsaleg, Avrithis,
+# "Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs and Beyond
+# Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538; AlignMixup's
+# protocol): SGD lr 0.1, momentum 0.9, wd 1e-4, 2000 epochs, ×0.1 every 500
+# epochs; batch 128 (from the dataset).
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = dict(type='MultiStepLR', by_epoch=True,

@@ -1,5 +1,7 @@
-# Cosine variant for CIFAR (the SAMix/OpenMixup-style protocol, seed 003
-# App. A.1.2): SGD lr 0.1, momentum 0.9, wd 1e-4, cosine to 0 over 800 epochs.
+# Cosine variant for CIFAR, the protocol of Li, Liu, Wu, Liu, Li, "Boosting
+# Discriminative Visual Representation Learning with Scenario-Agnostic Mixup"
+# (SAMix), arXiv:2111.15454, 2021, https://arxiv.org/abs/2111.15454, App.
+# A.1.2: SGD lr 0.1, momentum 0.9, wd 1e-4, cosine to 0 over 800 epochs.
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=800,

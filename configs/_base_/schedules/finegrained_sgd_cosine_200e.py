@@ -1,6 +1,7 @@
-# Fine-tuning on small fine-grained sets (CUB-200, FGVC-Aircraft), seed 003
-# Sec. 4.1 / A.1.2: SGD lr 0.001, momentum 0.9, wd 5e-4, batch 16, 200
-# epochs, cosine to 0.
+# Fine-tuning on small fine-grained sets (CUB-200, FGVC-Aircraft), SAMix (Li et
+# al., arXiv:2111.15454, 2021, https://arxiv.org/abs/2111.15454) Sec. 4.1 and
+# App. A.1.2: SGD lr 0.001, momentum 0.9, wd 5e-4, batch 16, 200 epochs, cosine
+# to 0.
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=5e-4))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=200,

@@ -1,5 +1,6 @@
-# Seed 001 App. A.1 (ImageNet, ViT-S/16): AdamW with default parameters,
-# lr 0.01, ×0.1 at 100 and 200 epochs, batch 256.
+# App. A.1 of the MultiMix paper (Venkataramanan et al., NeurIPS 2023,
+# https://arxiv.org/abs/2311.05538; ImageNet, ViT-S/16): AdamW with default
+# parameters, lr 0.01, ×0.1 at 100 and 200 epochs, batch 256.
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=0.01))
 param_scheduler = dict(type='MultiStepLR', by_epoch=True,
                        milestones=[100, 200], gamma=0.1)

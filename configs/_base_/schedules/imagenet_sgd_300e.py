@@ -1,5 +1,6 @@
-# Seed 001 App. A.1 (ImageNet, R-50): SGD lr 0.1, momentum 0.9, wd 1e-4,
-# ×0.1 at 100 and 200 epochs (300 in all), batch 256.
+# App. A.1 of the MultiMix paper (Venkataramanan et al., NeurIPS 2023,
+# https://arxiv.org/abs/2311.05538; ImageNet, R-50): SGD lr 0.1, momentum 0.9,
+# wd 1e-4, ×0.1 at 100 and 200 epochs (300 in all), batch 256.
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = dict(type='MultiStepLR', by_epoch=True,

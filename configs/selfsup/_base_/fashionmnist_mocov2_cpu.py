@@ -1,12 +1,13 @@
-# MoCo v2 on Fashion-MNIST, sized for a 2-core CPU (the self-supervised demo
-# of docs/methods/selfsup.md). Network: mmpretrain's ResNet_CIFAR-18 at width
-# 16 (16/32/64/128 channels, layer3 maps 7x7 on 28x28), MoCo v2 neck 128-d.
-# Augmentations: the MoCo v2 recipe of seed 003 App. A.1.3 restricted to what
-# a grey image has: RandomResizedCrop (scale 0.2-1), flip, brightness jitter
-# 0.4 with p = 0.8 (contrast / saturation / hue / grayscale need colour
-# channels), Gaussian blur sigma in [0.1, 2] with p = 0.5.
+# MoCo v2 on Fashion-MNIST, sized for a 2-core CPU (the self-supervised demo of
+# docs/methods/selfsup.md). Network: mmpretrain's ResNet_CIFAR-18 at width 8
+# (8/16/32/64 channels, layer3 maps 7x7 on 28x28), MoCo v2 neck 128-d.
+# Augmentations: the MoCo v2 recipe of the SAMix paper (Li et al.,
+# arXiv:2111.15454, 2021, https://arxiv.org/abs/2111.15454, App. A.1.3)
+# restricted to what a grey image has: RandomResizedCrop (scale 0.2-1), flip,
+# brightness jitter 0.4 with p = 0.8 (contrast / saturation / hue / grayscale
+# need colour channels), Gaussian blur sigma in [0.1, 2] with p = 0.5.
 default_scope = 'mixtoolbox'
-_base_ = ['../../_base_/default_runtime.py']
+_base_ = ['../../_base_/default_runtime.py', './mocov2_resnet.py']
 
 data_preprocessor = dict(type='SelfSupDataPreprocessor', mean=[72.94],
                          std=[90.02], to_rgb=False)
@@ -37,20 +38,14 @@ train_dataloader = dict(
                  split='train', download=False, indices=6400,
                  pipeline=train_pipeline))
 
+# the MoCo v2 network of ./mocov2_resnet.py at Fashion-MNIST size
 model = dict(
-    type='MixMoCo',
     data_preprocessor=data_preprocessor,
-    backbone=dict(type='ResNet_CIFAR', depth=18, in_channels=1,
+    backbone=dict(_delete_=True, type='ResNet_CIFAR', depth=18, in_channels=1,
                   stem_channels=8, base_channels=8),
-    neck=dict(type='MoCoV2Neck', in_channels=64, hid_channels=128,
-              out_channels=128, with_avg_pool=True),
-    head=dict(type='ContrastiveHead', loss=dict(type='CrossEntropyLoss'),
-              temperature=0.2),
-    mix_policy=[],
+    neck=dict(in_channels=64, hid_channels=128),
     # 64 batches of 64 (the queue must be a multiple of the global batch)
-    queue_len=4096,
-    feat_dim=128,
-    momentum=0.999)
+    queue_len=4096)
 
 max_epochs = 2
 optim_wrapper = dict(

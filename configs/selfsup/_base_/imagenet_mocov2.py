@@ -1,5 +1,6 @@
-# ImageNet-1k self-supervised pre-training, 224 px, batch 32 x 8 = 256
-# (A.1.3); mmpretrain's ImageNet layout (labels unused).
+# ImageNet-1k self-supervised pre-training, 224 px, batch 32 x 8 = 256 (the
+# SAMix paper, Li et al., arXiv:2111.15454, 2021, App. A.1.3);
+# mmpretrain's ImageNet layout (labels unused).
 _base_ = ['./mocov2_view_pipeline.py']
 data_preprocessor = dict(type='SelfSupDataPreprocessor',
                          mean=[123.675, 116.28, 103.53],

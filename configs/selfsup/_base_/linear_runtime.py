@@ -1,8 +1,9 @@
-# Linear classification protocol of seed 003 App. A.1.3 (MoCo's): frozen
-# backbone (all stages, BN statistics fixed), a linear head trained 100
-# epochs by SGD with momentum 0.9, weight decay 0, lr decayed x0.1 at epochs
-# 60 and 80; batch 32 x 8 = 256. lr: 0.1 for STL-10 / Tiny (here), 30 for
-# ImageNet (its config). The pretrained backbone is loaded by
+# Linear classification protocol of the SAMix paper (Li et al.,
+# arXiv:2111.15454, 2021, https://arxiv.org/abs/2111.15454, App. A.1.3;
+# MoCo's): frozen backbone (all stages, BN statistics fixed), a linear head
+# trained 100 epochs by SGD with momentum 0.9, weight decay 0, lr decayed x0.1
+# at epochs 60 and 80; batch 32 x 8 = 256. lr: 0.1 for STL-10 / Tiny (here), 30
+# for ImageNet (its config). The pretrained backbone is loaded by
 # tools/selfsup/linear_eval.py (init_cfg=dict(type='Pretrained',
 # checkpoint=CKPT, prefix='backbone.')).
 _base_ = ['../../_base_/default_runtime.py']

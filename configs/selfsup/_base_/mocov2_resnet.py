@@ -1,7 +1,8 @@
-# MoCo v2 network (seed 003 A.1.3): ResNet encoder, two-layer MLP projector
-# to 128-d, infoNCE with temperature 0.2, key-encoder momentum 0.999, queue
-# 16384 (STL-10 / Tiny; ImageNet configs set 65536). ResNet-18 here;
-# R-50 configs set backbone depth 50 and neck in_channels 2048.
+# MoCo v2 network (SAMix paper, Li et al., arXiv:2111.15454, 2021,
+# https://arxiv.org/abs/2111.15454, App. A.1.3): ResNet encoder, two-layer MLP
+# projector to 128-d, infoNCE with temperature 0.2, key-encoder momentum 0.999,
+# queue 16384 (STL-10 / Tiny; ImageNet configs set 65536). ResNet-18 here; R-50
+# configs set backbone depth 50 and neck in_channels 2048.
 model = dict(
     type='MixMoCo',
     backbone=dict(type='ResNet', depth=18, norm_cfg=dict(type='BN'),

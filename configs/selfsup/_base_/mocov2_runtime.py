@@ -1,6 +1,7 @@
-# MoCo v2 optimisation (seed 003 A.1.3): SGD lr 0.03 for batch 256,
-# momentum 0.9, weight decay 1e-4, cosine schedule; `max_epochs` is set by
-# each config (400 / 800 for STL-10 / Tiny).
+# MoCo v2 optimisation (SAMix paper, Li et al., arXiv:2111.15454, 2021,
+# https://arxiv.org/abs/2111.15454, App. A.1.3): SGD lr 0.03 for batch 256,
+# momentum 0.9, weight decay 1e-4, cosine schedule; `max_epochs` is set by each
+# config (400 / 800 for STL-10 / Tiny).
 _base_ = ['../../_base_/default_runtime.py']
 max_epochs = 400
 optim_wrapper = dict(type='OptimWrapper',

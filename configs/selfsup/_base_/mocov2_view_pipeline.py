@@ -1,11 +1,13 @@
-# MoCo v2 view augmentations of seed 003 App. A.1.3 (mmpretrain transforms;
-# colour jitter and grayscale are torchvision's, through mmpretrain's
-# wrapper: mmcv 2.1's hue shift overflows uint8 under numpy 2):
-# RandomResizedCrop scale (0.2, 1), ColorJitter (0.4, 0.4, 0.4, 0.1) with
-# p = 0.8, RandomGrayscale p = 0.2, Gaussian blur sigma ~ U[0.1, 2] (PIL's
+# MoCo v2 view augmentations of the SAMix paper (Li et al., "Boosting
+# Discriminative Visual Representation Learning with Scenario-Agnostic Mixup",
+# arXiv:2111.15454, 2021, https://arxiv.org/abs/2111.15454, App. A.1.3)
+# (mmpretrain transforms; colour jitter and grayscale are torchvision's,
+# through mmpretrain's wrapper: mmcv 2.1's hue shift overflows uint8 under
+# numpy 2): RandomResizedCrop scale (0.2, 1), ColorJitter (0.4, 0.4, 0.4, 0.1)
+# with p = 0.8, RandomGrayscale p = 0.2, Gaussian blur sigma ~ U[0.1, 2] (PIL's
 # blur with radius sigma, as MoCo v2's code; the paper's "23 x 23 kernel" is
-# the same blur at 224 px) with p = 0.5, horizontal flip. `crop_size` is set
-# by the dataset file: `train_pipeline` (96 px, STL-10 / Tiny) or
+# the same blur at 224 px) with p = 0.5, horizontal flip. `crop_size` is set by
+# the dataset file: `train_pipeline` (96 px, STL-10 / Tiny) or
 # `train_pipeline_224` (ImageNet).
 view_pipeline = [
     dict(type='RandomResizedCrop', scale=96, crop_ratio_range=(0.2, 1.),

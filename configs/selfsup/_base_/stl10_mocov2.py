@@ -1,7 +1,8 @@
-# STL-10 self-supervised pre-training, 96 px, batch 32 x 8 = 256 (A.1.3).
-# Layout of tools/dataset_converters/stl10.py, labels unused: every image
-# under data/stl10/train/ = train/unlabeled/ (100k) + train/<class>/ (5k),
-# 105k in all.
+# STL-10 self-supervised pre-training, 96 px, batch 32 x 8 = 256 (the SAMix
+# paper, Li et al., arXiv:2111.15454, 2021, App. A.1.3).
+# Layout of tools/dataset_converters/stl10.py, labels unused: every image under
+# data/stl10/train/ = train/unlabeled/ (100k) + train/<class>/ (5k), 105k in
+# all.
 _base_ = ['./mocov2_view_pipeline.py']
 data_preprocessor = dict(type='SelfSupDataPreprocessor',
                          mean=[113.9, 112.2, 103.7], std=[66.4, 65.4, 68.2],

@@ -67,7 +67,7 @@ class CutMix(BaseMixup):
         alpha (float): Beta concentration α > 0. Defaults to 1.0, the
             paper's (Yun et al., §4.1). The CIFAR-100 baseline setting of
             SAMix (Li et al., arXiv:2111.15454, App. A.1.2) is 0.2, used by
-            ``configs/cutmix/preactresnet18_cifar100_cutmix.py``.
+            ``configs/cutmix/cutmix_preactresnet18_1xb100-800e_cifar100.py``.
         inplace (bool): paste into the given tensor instead of a copy, as
             mmpretrain's and timm's CutMix do. Defaults to True; set False to
             keep the input batch intact.

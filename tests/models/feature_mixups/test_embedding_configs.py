@@ -27,21 +27,24 @@ def model_cfg(cfg):
 
 def test_paper_grid_is_complete():
     names = {osp.basename(p)[:-3] for p in CONFIGS}
-    for setting in ('preactresnet18_cifar10', 'preactresnet18_cifar100',
-                    'wrn16-8_cifar10', 'wrn16-8_cifar100',
-                    'preactresnet18_tiny', 'resnet50_imagenet',
-                    'vit-small-p16_imagenet'):
-        for variant in ('', '_distil', '_dense', '_dense_distil'):
-            assert f'{setting}_multimix{variant}' in names
+    for setting in ('preactresnet18_1xb128-2000e_cifar10',
+                    'preactresnet18_1xb128-2000e_cifar100',
+                    'wrn16-8_1xb128-2000e_cifar10',
+                    'wrn16-8_1xb128-2000e_cifar100',
+                    'preactresnet18_1xb128-1200e_tiny-imagenet',
+                    'resnet50_8xb128-300e_in1k',
+                    'vit-small-p16_8xb128-300e_in1k'):
+        for variant in ('', '-distil', '-dense', '-dense-distil'):
+            assert f'multimix{variant}_{setting}' in names
 
 
-@pytest.mark.parametrize('path', [p for p in CONFIGS if 'imagenet' not in p],
+@pytest.mark.parametrize('path', [p for p in CONFIGS if '_in1k' not in p],
                          ids=osp.basename)
 def test_config_policy_and_modifiers(path):
     cfg = Config.fromfile(path)
     policy = cfg.model.mix_policy
     assert sum(m.get('prob', 1.0) for m in policy) == pytest.approx(1.0)
-    distil = '_distil' in path
+    distil = '-distil_' in osp.basename(path)
     assert any(m['type'] == 'SelfDistill'
                for m in cfg.model.get('modifiers', [])) == distil
     if distil:
@@ -51,7 +54,7 @@ def test_config_policy_and_modifiers(path):
 
 
 def test_imagenet_configs_build():
-    for path in [p for p in CONFIGS if 'imagenet' in p and 'distil' in p]:
+    for path in [p for p in CONFIGS if '_in1k' in p and 'distil' in p]:
         model = MODELS.build(model_cfg(Config.fromfile(path)))
         assert len(model.modifiers) == 1
         if 'dense' in path:
@@ -60,7 +63,8 @@ def test_imagenet_configs_build():
 
 def test_ablation_knobs_reach_the_mixup():
     cfg = Config.fromfile(osp.join(
-        ROOT, 'multimix', 'preactresnet18_cifar100_multimix_dense.py'))
+        ROOT, 'multimix',
+        'multimix-dense_preactresnet18_1xb128-2000e_cifar100.py'))
     cfg.merge_from_dict({'model.mix_policy.0.n': 64,
                          'model.mix_policy.0.alpha': 1.0,
                          'model.mix_policy.0.attention': 'cam',
@@ -72,7 +76,7 @@ def test_ablation_knobs_reach_the_mixup():
     assert (mixup.n, mixup.alpha, mixup.attention, mixup.nonlinearity,
             mixup.resolution) == (64, (1.0, 1.0), 'cam', 'softmax', 2)
     cfg = Config.fromfile(osp.join(
-        ROOT, 'multimix', 'preactresnet18_cifar100_multimix.py'))
+        ROOT, 'multimix', 'multimix_preactresnet18_1xb128-2000e_cifar100.py'))
     cfg.merge_from_dict({'model.mix_policy.0.layer': 3})
     mixup = MODELS.build(model_cfg(cfg)).policy.mixups[0]
     assert isinstance(mixup, MultiMix) and mixup.layer == 3
@@ -81,7 +85,7 @@ def test_ablation_knobs_reach_the_mixup():
 def test_fashion_mnist_two_view_pipeline_to_loss():
     cfg = Config.fromfile(osp.join(
         ROOT, 'multimix',
-        'preactresnet18_fashionmnist_multimix_dense_distil_cpu.py'))
+        'multimix-dense-distil_preactresnet18-w8_1xb128-3e_fashion-mnist.py'))
     pipeline = Compose(cfg.train_dataloader.dataset.pipeline)
     rng = np.random.default_rng(0)
     items = [pipeline(dict(img=rng.integers(0, 255, (28, 28),

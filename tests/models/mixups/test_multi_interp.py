@@ -161,7 +161,7 @@ def test_feature_space_mixups_run_once_per_lambda():
 
 def test_config_k_ablation_and_deepcopy():
     cfg = Config.fromfile(osp.join(
-        CONFIGS, 'preactresnet18_cifar100_multi_interp_cutmix.py'))
+        CONFIGS, 'multi-interp-cutmix_preactresnet18_1xb100-300e_cifar100.py'))
     cfg.merge_from_dict({'model.mix_policy.0.k': 3})
     policy = MixPolicy(cfg.model.mix_policy)
     assert policy.mixups[0].k == 3

@@ -40,8 +40,9 @@ def roots(tmp_path_factory):
 
 def test_the_clustered_configs_are_found():
     names = [p[len(ROOT) + 1:] for p in CLUSTERED]
-    assert 'configs/selfsup/resnet18_stl10_samix-c_400e.py' in names
-    assert 'configs/selfsup/resnet18_stl10_mocov2_inter-intra_400e.py' in names
+    for name in ('samix-c_resnet18_8xb32-coslr-400e_stl10.py',
+                 'mocov2-inter-intra_resnet18_8xb32-coslr-400e_stl10.py'):
+        assert 'configs/selfsup/' + name in names
 
 
 @pytest.mark.parametrize('path', CLUSTERED,

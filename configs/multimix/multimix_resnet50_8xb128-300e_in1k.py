@@ -1,0 +1,27 @@
+# MultiMix (Sec. 3.2, eqs. (6)-(8)): n = 1000 interpolations of the whole
+# mini-batch at the embedding, alpha ~ U[0.5, 2] per vector, with probability
+# 0.5 per iteration, input mixup (alpha = 1) otherwise (App. A.1). Paper:
+# Venkataramanan, Kijak, Amsaleg, Avrithis, "Teach me how to Interpolate a
+# Myriad of Embeddings", arXiv:2206.14868, 2022,
+# https://arxiv.org/abs/2206.14868 (the version with self-distillation; the
+# published version, "Embedding Space Interpolation Beyond Mini-Batch, Beyond
+# Pairs and Beyond Examples", NeurIPS 2023, arXiv:2311.05538, numbers sections
+# and equations differently; the numbers here are arXiv:2206.14868's). Protocol
+# of App. A.1: R-50, SGD lr 0.1, momentum 0.9, wd 1e-4, x0.1 at 100 and 200 of
+# 300 epochs; m = 128 per GPU. Ablations (Sec. 4.4) from the command line, e.g.
+#   --cfg-options model.mix_policy.0.n=100 model.mix_policy.0.alpha=1.0
+#   --cfg-options model.mix_policy.0.layer=3   (mix after stage 3; 0: input)
+_base_ = [
+    '../_base_/models/resnet50.py',
+    '../_base_/datasets/imagenet.py',
+    '../_base_/schedules/imagenet_sgd_300e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(mix_policy=[
+    dict(type='MultiMix', n=1000, alpha=(0.5, 2.0), prob=0.5),
+    dict(type='Mixup', alpha=1.0, prob=0.5),
+])
+# App. A.1: "a mini-batch of size m = 128 examples in all experiments"; "for
+# multi-GPU experiments, all training hyperparameters including m and n are per
+# GPU" (the dataset base's 8 GPUs; the paper used 32).
+train_dataloader = dict(batch_size=128)

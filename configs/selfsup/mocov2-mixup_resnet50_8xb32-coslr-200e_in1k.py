@@ -1,0 +1,7 @@
+# MoCo v2 + Mixup, cross-view x_m = h(x_i^q, x_j^k) with the mixup infoNCE of
+# eq. (4) of the SAMix paper (Li et al., arXiv:2111.15454, 2021) added to
+# MoCo's loss (Tables 3-4; alpha = 1 as in Fig. 3b): ImageNet-1k, ResNet-50,
+# 200 epochs. The SAMix paper gives no ImageNet pre-training length; 200 epochs
+# is MoCo v2's.
+_base_ = './mocov2_resnet50_8xb32-coslr-200e_in1k.py'
+model = dict(mix_policy=[dict(type='Mixup', alpha=1.0)], view='cross')

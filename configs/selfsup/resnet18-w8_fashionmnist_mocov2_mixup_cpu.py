@@ -1,4 +1,0 @@
-# MoCo v2 + Mixup (alpha = 1, the Fig. 3b setting of seed 003), cross-view
-# (x_m = h(x_i^q, x_j^k), eq. (4)); Fashion-MNIST CPU demo.
-_base_ = ['./_base_/fashionmnist_mocov2_cpu.py']
-model = dict(mix_policy=[dict(type='Mixup', alpha=1.0)], view='cross')

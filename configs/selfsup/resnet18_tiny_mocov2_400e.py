@@ -1,9 +1,0 @@
-# Tiny-ImageNet, ResNet-18, 400 epochs.
-# MoCo v2 baseline (seed 003 Tables 3-4).
-_base_ = [
-    './_base_/tiny_mocov2.py', './_base_/mocov2_resnet.py',
-    './_base_/mocov2_runtime.py'
-]
-model = dict(
-    data_preprocessor={{_base_.data_preprocessor}},
-)

@@ -1,9 +1,0 @@
-# PreActResNet-18 on CIFAR-10: no mixing (the baseline of every seed table).
-# Protocol of seed 001 App. A.1: SGD lr 0.1, ×0.1 every 500 of 2000 epochs.
-_base_ = [
-    '../_base_/models/preactresnet18_cifar.py',
-    '../_base_/datasets/cifar10.py',
-    '../_base_/schedules/cifar_sgd_2000e.py',
-    '../_base_/default_runtime.py',
-]
-model = dict(head=dict(num_classes=10), mix_policy=[])
