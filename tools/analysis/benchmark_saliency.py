@@ -163,7 +163,7 @@ def instrumented(models, clock):
                 seam = MASK_SEAMS[mixup.name]
                 stack.enter_context(mock.patch.object(
                     mixup, seam, clock.wrap('mask', getattr(mixup, seam))))
-                module = sys.modules[type(mixup).__module__]
+                module = sys.modules[type(mixup).saliency.__module__]
                 # once per module: a second wrapper would count twice
                 if module not in modules:
                     modules.add(module)
