@@ -2,7 +2,7 @@
 Multiple Interpolations", arXiv preprint, 2024,
 https://arxiv.org/abs/2406.01417 (equation and section numbers of its v1)."""
 import numbers
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from torch import Tensor
@@ -67,7 +67,7 @@ class MultiInterp(BaseMixup):
 
     model_free = False
 
-    def __init__(self, mixup, k: int = 5,
+    def __init__(self, mixup: Union[dict, BaseMixup], k: int = 5,
                  alpha: Optional[float] = None):
         from mixtoolbox.models.classifiers.policy import build_mixup
         if isinstance(k, bool) or not isinstance(k, numbers.Integral) \
@@ -107,7 +107,8 @@ class MultiInterp(BaseMixup):
         return self.mixup.interp_mix(inputs, scores, parts)
 
     def forward_train(self, model, inputs: Tensor, scores: Tensor,
-                      params: Optional[dict] = None):
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
             params = self.sample_params(inputs)
         return self.mixup.interp_forward_train(model, inputs, scores,
