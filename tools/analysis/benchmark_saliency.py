@@ -7,7 +7,7 @@ step (``model.train_step``, as in ``benchmark_methods.py``) on the same
 random batch is split into three phases:
 
 - **saliency pass**: the extra forward/backward that yields the saliency
-  (``saliency_pass`` as the method's module calls it);
+  (``saliency_pass`` as the methods' ``SaliencyMixup`` base calls it);
 - **mask optimisation**: everything the method does between the saliency and
   the mixing params: ``PuzzleMix.solve_parts`` (energy terms, graph cut,
   transport), ``CoMixup.solve`` (compatibility and the labelling sweeps),

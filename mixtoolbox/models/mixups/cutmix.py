@@ -20,17 +20,23 @@ def box_at(lam: float, cy: int, cx: int, height: int, width: int) -> Box:
     """The CutMix box of ratio ``lam`` centred at (cy, cx): sides H·√(1−λ)
     and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
     cut = math.sqrt(1.0 - lam)
-    cut_h, cut_w = int(height * cut), int(width * cut)
-    y1, y2 = np.clip([cy - cut_h // 2, cy + cut_h // 2], 0, height)
-    x1, x2 = np.clip([cx - cut_w // 2, cx + cut_w // 2], 0, width)
-    return int(y1), int(y2), int(x1), int(x2)
+    cut_h, cut_w = int(height * cut) // 2, int(width * cut) // 2
+    cy, cx = int(cy), int(cx)
+    # plain ints: numpy's clip costs more than the paste on small images
+    return (min(max(cy - cut_h, 0), height), min(max(cy + cut_h, 0), height),
+            min(max(cx - cut_w, 0), width), min(max(cx + cut_w, 0), width))
+
+
+def sample_centre(height: int, width: int,
+                  rng=np.random) -> Tuple[int, int]:
+    """A box centre (row, column) uniform over the image."""
+    return rng.randint(height), rng.randint(width)
 
 
 def sample_box(lam: float, height: int, width: int, rng=np.random) -> Box:
     """CutMix box (Yun et al., §3.1): centre uniform over the image, sides
     H·√(1−λ) and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
-    cy, cx = rng.randint(height), rng.randint(width)
-    return box_at(lam, cy, cx, height, width)
+    return box_at(lam, *sample_centre(height, width, rng), height, width)
 
 
 def paste_box(inputs: Tensor, source: Tensor, box: Box,
@@ -119,7 +125,7 @@ class CutMix(BaseMixup):
         uniform over the image, and one partner for the K boxes; box k has
         sides √(1−λ_k)·(H, W), clipped as in CutMix."""
         h, w = inputs.shape[-2:]
-        cy, cx = np.random.randint(h), np.random.randint(w)
+        cy, cx = sample_centre(h, w)
         index = self.sample_index(inputs)
         return [dict(box=box_at(lam, cy, cx, h, w), index=index)
                 for lam in lams]
@@ -128,9 +134,12 @@ class CutMix(BaseMixup):
                     index: Tensor) -> Tuple[Tensor, Tensor]:
         h, w = inputs.shape[-2:]
         y1, y2, x1, x2 = box
-        mixed = paste_box(inputs, inputs[index, :, y1:y2, x1:x2], box,
-                          self.inplace)
-        return mixed, scores[index].lerp_(scores, box_lam(box, h, w))
+        # index_select on the box view gathers the same values as
+        # inputs[index, :, y1:y2, x1:x2] with less overhead
+        patch = inputs[:, :, y1:y2, x1:x2].index_select(0, index)
+        mixed = paste_box(inputs, patch, box, self.inplace)
+        return mixed, scores.index_select(0, index).lerp_(
+            scores, box_lam(box, h, w))
 
     def mix(self, inputs: Tensor, scores: Tensor, box: Box,
             index: Tensor) -> MixedBatch:
