@@ -6,7 +6,7 @@ step (``model.train_step``, as in ``benchmark_methods.py``) on the same
 random batch is split into three phases:
 
 - **saliency pass**: the extra forward/backward that yields the saliency
-  (``saliency_pass`` as the method's module calls it);
+  (``saliency_pass`` as the methods' ``SaliencyMixup`` base calls it);
 - **mask optimisation**: everything the method does between the saliency and
   the mixing params: ``PuzzleMix.solve_parts`` (energy terms, graph cut,
   transport), ``CoMixup.solve`` (compatibility and the labelling sweeps),
@@ -158,7 +158,7 @@ def instrumented(models: Iterable[torch.nn.Module], clock: PhaseClock):
                 seam = MASK_SEAMS[mixup.name]
                 stack.enter_context(mock.patch.object(
                     mixup, seam, clock.wrap('mask', getattr(mixup, seam))))
-                module = sys.modules[type(mixup).__module__]
+                module = sys.modules[type(mixup).saliency.__module__]
                 # once per module: a second wrapper would count twice
                 if module not in modules:
                     modules.add(module)

@@ -1,5 +1,6 @@
-"""AlignMix: Venkataramanan, Kijak, Amsaleg and Avrithis, "AlignMixup:
-Improving Representations By Interpolating Aligned Features", CVPR 2022."""
+"""AlignMix: S. Venkataramanan, E. Kijak, L. Amsaleg and Y. Avrithis,
+"AlignMixup: Improving Representations By Interpolating Aligned Features",
+CVPR 2022, https://arxiv.org/abs/2103.15375."""
 import numbers
 from typing import Optional
 
@@ -51,6 +52,8 @@ class AlignMix(FeatureMixup):
         >>> torch.allclose(out.inputs[0], 0.3 * a[0] + 0.7 * a[1])
         True
     """
+
+    pairwise = True
 
     def __init__(self, alpha: float = 2.0, eps: float = 0.1,
                  max_iter: int = 100, tol: float = 1e-5):

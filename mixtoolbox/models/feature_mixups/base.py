@@ -42,14 +42,8 @@ class FeatureMixup(BaseMixup):
     """Base of the mixups that mix inside the network.
 
     They need the model (``forward_train``), so they are not usable as
-    mmpretrain ``BATCH_AUGMENTS``; calling them on a batch says so.
+    mmpretrain ``BATCH_AUGMENTS``: ``model_free = False``, and the base
+    ``__call__`` says so when one is called on a batch.
     """
     space = 'feature'
     model_free = False
-
-    def __call__(self, inputs, scores):
-        raise TypeError(
-            f'{self.name} mixes embeddings inside the network and cannot run '
-            f'as a batch augment of the data preprocessor; put it in '
-            f"MixupClassifier's mix_policy, e.g. mix_policy=[dict(type="
-            f"'{self.name}')]")

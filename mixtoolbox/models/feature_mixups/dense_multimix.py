@@ -1,6 +1,10 @@
-"""Dense MultiMix: seed 001 §3.4 (Venkataramanan, Kijak, Amsaleg and
-Avrithis, NeurIPS 2023 "Embedding Space Interpolation Beyond Mini-Batch,
-Beyond Pairs and Beyond Examples")."""
+"""Dense MultiMix (§3.3): S. Venkataramanan, E. Kijak, L. Amsaleg and Y.
+Avrithis, "Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs and
+Beyond Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538 (equation,
+section, table and figure numbers of this version; the preprint "Teach me
+how to Interpolate a Myriad of Embeddings",
+https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
+Dense MultiMix eqs. are one higher)."""
 import numbers
 from typing import Optional
 
@@ -19,15 +23,16 @@ class DenseMultiMix(FeatureMixup):
     """MultiMix at every spatial position of the last feature map.
 
     The encoder keeps its r = h·w positions (no pooling). Attention
-    a = h(zᵀu) (eq. 10), one Λ^j ~ Dir per position j, M^j = diag(a^j)Λ^j
-    (11), M̂^j its column-normalised version (12), Z̃^j = Z^j M̂^j (13),
-    Ỹ^j = Y M̂^j (14); the classifier runs densely as a 1×1 convolution and
-    the loss is the weighted cross-entropy of eq. (15) with s = 1ᵀM^j,
+    a = h(zᵀu) (eq. 9), one Λ^j ~ Dir per position j, M^j = diag(a^j)Λ^j
+    (10), M̂^j its column-normalised version (11), Z̃^j = Z^j M̂^j (12),
+    Ỹ^j = Y M̂^j (13); the classifier runs densely as a 1×1 convolution and
+    the loss is the weighted cross-entropy of eq. (14) with s = 1ᵀM^j,
     averaged over positions.
 
     As for MultiMix, g_W(Z^j M̂^j) = g_W(Z^j) M̂^j (affine classifier,
     columns of M̂^j sum to 1), so the m·r logits are interpolated rather
-    than the embeddings (DESIGN.md §5); ``MixedBatch.inputs`` holds the
+    than the embeddings (m·r·d·c + n·m·r·c instead of n·m·r·d + n·r·d·c
+    multiply-adds, exactly the same logits); ``MixedBatch.inputs`` holds the
     mixed logits ``[n, c, r]``, ``target`` is Ỹ ``[n, c, r]`` and
     ``extras['weight']`` is s ``[n, r]``.
 
@@ -37,12 +42,13 @@ class DenseMultiMix(FeatureMixup):
     use the student's weights s.
 
     Args:
-        n (int): interpolated examples per position. Defaults to 1000 (§4.4).
+        n (int): interpolated examples per position. Defaults to 1000
+            (App. A.1).
         alpha (float | tuple): Dirichlet α_k ~ U[low, high] per vector.
-            Defaults to (0.5, 2.0) (§4.4).
+            Defaults to (0.5, 2.0) (App. A.1).
         attention (str): u = 'gap' (z1_r/r, default, App. A.1), 'cam'
             (u = W y, W the classifier's weights) or 'uniform' (a = 1_r/r).
-            Table 10 compares them.
+            Table 14 compares them (Table 10 of the preprint).
         nonlinearity (str): h = 'l1_relu' (default) or 'softmax'.
         resolution (int, optional): average-pool the map to this side length
             (1 or 2 on CIFAR; App. A.5); None keeps the backbone's (4×4 for

@@ -1,9 +1,16 @@
 """The math of embedding-space mixing, with all randomness passed in.
 
-Seed 001 (MultiMix, "Teach me how to interpolate a myriad of embeddings")
-writes a mini-batch column-wise (Z ∈ R^{d×m}); here tensors are batch-first
-(``z[i]`` is example ``i``), so ZΛ becomes ``Λᵀ z`` and ``lam[:, k]`` is the
-k-th interpolation vector λ_k ∈ Δ^{m−1}.
+MultiMix and Dense MultiMix: S. Venkataramanan, E. Kijak, L. Amsaleg and
+Y. Avrithis, "Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs
+and Beyond Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538.
+Equation numbers are the NeurIPS version's; its preprint ("Teach me how to
+Interpolate a Myriad of Embeddings", https://arxiv.org/abs/2206.14868) numbers
+eqs. (1)–(8) alike but adds self-distillation as eq. (9), so Dense MultiMix's
+eqs. (9)–(14) here are (10)–(15) there (and its §3.3 is the preprint's §3.4).
+
+The paper writes a mini-batch column-wise (Z ∈ R^{d×m}); here tensors are
+batch-first (``z[i]`` is example ``i``), so ZΛ becomes ``Λᵀ z`` and
+``lam[:, k]`` is the k-th interpolation vector λ_k ∈ Δ^{m−1}.
 
 Every function is pure: λ, Λ, attention and plans come from the caller, which
 is what lets the tests check each equation exactly.
@@ -26,10 +33,10 @@ def sample_dirichlet(m: int, n: int, alpha: Sequence[float], lead=(),
         m (int): length of each vector (the mini-batch size).
         n (int): number of vectors.
         alpha (tuple[float, float]): α_k ~ U[alpha[0], alpha[1]] is drawn per
-            vector (seed 001 §4.4: "draw α uniformly at random from [0.5, 2]
-            for every interpolation vector"); equal bounds fix α.
+            vector (App. A.1: α ~ U[0.5, 2.0], drawn anew for each
+            interpolation vector); equal bounds fix α.
         lead (tuple[int]): extra leading dims, e.g. ``(r, )`` for one Λ^j per
-            spatial position (Dense MultiMix, §3.4).
+            spatial position (Dense MultiMix, §3.3).
         device: where to sample (the inputs' device).
 
     Returns:
@@ -44,7 +51,7 @@ def sample_dirichlet(m: int, n: int, alpha: Sequence[float], lead=(),
 
 
 def multimix(z: Tensor, y: Tensor, lam: Tensor) -> Tuple[Tensor, Tensor]:
-    """MultiMix interpolation, seed 001 eqs. (6)-(7): Z̃ = ZΛ, Ỹ = YΛ.
+    """MultiMix interpolation, eqs. (6)-(7): Z̃ = ZΛ, Ỹ = YΛ.
 
     Args:
         z (Tensor): embeddings ``[m, d]`` (any trailing shape ``[m, *]`` is
@@ -62,13 +69,13 @@ def multimix(z: Tensor, y: Tensor, lam: Tensor) -> Tuple[Tensor, Tensor]:
 
 
 def attention(z: Tensor, u: Tensor, nonlinearity: str = 'l1_relu') -> Tensor:
-    """Spatial attention a = h(zᵀu), seed 001 eq. (10).
+    """Spatial attention a = h(zᵀu), eq. (9).
 
     Args:
         z (Tensor): embeddings ``[m, d, r]``.
         u (Tensor): one vector per example ``[m, d]`` (GAP of z, or W·y).
         nonlinearity (str): 'l1_relu' (ReLU then ℓ1 normalisation over the r
-            positions, the default of §4.4) or 'softmax' (over positions).
+            positions, the default of App. A.1) or 'softmax' (over positions).
 
     Returns:
         Tensor: ``[m, r]``, each row on the simplex; an example whose scores
@@ -88,10 +95,10 @@ def attention(z: Tensor, u: Tensor, nonlinearity: str = 'l1_relu') -> Tensor:
 
 def dense_multimix(z: Tensor, y: Tensor, lam: Tensor,
                    attn: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-    """Dense MultiMix, seed 001 eqs. (11)-(14), all positions at once.
+    """Dense MultiMix, eqs. (10)-(13), all positions at once.
 
-    For position j: M^j = diag(a^j) Λ^j (11), M̂^j = M^j diag(1ᵀM^j)^{-1} (12),
-    Z̃^j = Z^j M̂^j (13), Ỹ^j = Y M̂^j (14); s^j = 1ᵀM^j weighs the loss (15).
+    For position j: M^j = diag(a^j) Λ^j (10), M̂^j = M^j diag(1ᵀM^j)^{-1} (11),
+    Z̃^j = Z^j M̂^j (12), Ỹ^j = Y M̂^j (13); s^j = 1ᵀM^j weighs the loss (14).
 
     Args:
         z (Tensor): embeddings ``[m, d, r]``.
@@ -120,7 +127,7 @@ def dense_multimix(z: Tensor, y: Tensor, lam: Tensor,
 
 
 def dense_weighted_ce(logits: Tensor, y_mix: Tensor, weight: Tensor) -> Tensor:
-    """Weighted cross-entropy of seed 001 eq. (15), averaged over positions.
+    """Weighted cross-entropy of eq. (14), averaged over positions.
 
     H(Ỹ^j, P̃^j; s) = −1ᵀ(Ỹ^j ⊙ log P̃^j) s / (1ᵀ s) per position j, with
     P̃^j = softmax of the logits over classes.

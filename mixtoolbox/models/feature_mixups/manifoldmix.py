@@ -1,6 +1,6 @@
-"""Manifold Mixup: Verma, Lamb, Beckham, Najafi, Mitliagkas, Lopez-Paz and
-Bengio, "Manifold Mixup: Better Representations by Interpolating Hidden
-States", ICML 2019."""
+"""Manifold Mixup: V. Verma, A. Lamb, C. Beckham, A. Najafi, I. Mitliagkas,
+D. Lopez-Paz and Y. Bengio, "Manifold Mixup: Better Representations by
+Interpolating Hidden States", ICML 2019, https://arxiv.org/abs/1806.05236."""
 import numbers
 from typing import List, Sequence
 
@@ -34,7 +34,10 @@ class ManifoldMix(FeatureMixup):
 
     A layer k is drawn uniformly from ``layers``; with λ ~ Beta(α, α) and a
     partner permutation π the hidden states h_k and targets are mixed
-    (seed 001 eqs. (3)-(4); k = 0 is input mixup, eq. (5)):
+    (written as eqs. (3)-(4) of Venkataramanan et al., "Embedding Space
+    Interpolation Beyond Mini-Batch, Beyond Pairs and Beyond Examples",
+    NeurIPS 2023, https://arxiv.org/abs/2311.05538; k = 0 is input mixup,
+    their eq. (5)):
 
         h̃_i = λ h_k(x_i) + (1 − λ) h_k(x_π(i)),   ỹ_i = λ y_i + (1 − λ) y_π(i)
 
@@ -42,7 +45,9 @@ class ManifoldMix(FeatureMixup):
     stage k of the backbone (``res_layers[k - 1]``), tapped with a forward
     hook, so any backbone with ``res_layers`` works unchanged.
 
-    Multi-mix (Shen, Yu, Yang, Kwok, arXiv:2406.01417, 2024, §III-A1):
+    Multi-mix (L. Shen, J. Yu, H. Yang, J. T. Kwok, "Mixup Augmentation with
+    Multiple Interpolations", https://arxiv.org/abs/2406.01417, 2024,
+    §III-A1, eq. (6)):
     with ``MultiInterp(mixup=dict(type='ManifoldMix'))`` one layer s and one
     partner serve K sorted ratios; the network runs once up to layer s on
     the N clean samples and on from there on the K·N interpolations
@@ -50,7 +55,7 @@ class ManifoldMix(FeatureMixup):
 
     Args:
         alpha (float): Beta concentration. Defaults to 2.0, the CIFAR value
-            of Verma et al. (§5.1; not stated in the seeds).
+            of Verma et al. (§5.1).
         layers (Sequence[int]): candidate layers. Defaults to (0, 1, 2), the
             PreActResNet setting of Verma et al. (§5.1).
 
@@ -62,6 +67,8 @@ class ManifoldMix(FeatureMixup):
         >>> torch.allclose(out.inputs[0], 0.3 * h[0] + 0.7 * h[1])
         True
     """
+
+    pairwise = True
 
     def __init__(self, alpha: float = 2.0, layers=(0, 1, 2)):
         self.alpha = check_positive('alpha', alpha, 'ManifoldMix')

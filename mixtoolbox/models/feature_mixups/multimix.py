@@ -1,7 +1,10 @@
-"""MultiMix: Venkataramanan, Kijak, Amsaleg and Avrithis, "Teach me how to
-Interpolate a Myriad of Embeddings" (seed 001; published as "Embedding Space
-Interpolation Beyond Mini-Batch, Beyond Pairs and Beyond Examples",
-NeurIPS 2023)."""
+"""MultiMix (§3.2): S. Venkataramanan, E. Kijak, L. Amsaleg and Y. Avrithis,
+"Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs and Beyond
+Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538 (equation,
+section, table and figure numbers of this version; the preprint "Teach me
+how to Interpolate a Myriad of Embeddings",
+https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
+Dense MultiMix eqs. are one higher)."""
 import numbers
 
 from torch import Tensor
@@ -50,7 +53,8 @@ class MultiMix(FeatureMixup):
     embeddings (m·d·c + n·m·c instead of n·m·d + n·d·c multiply-adds), and
     ``MixedBatch.inputs`` holds those n mixed logits. Any other layer k mixes
     the hidden state after stage k (0 = input) and runs the rest of the
-    network on n examples (the ablation of Fig. 3a).
+    network on n examples (the ablation over the layer, Fig. 4(a); Fig. 3(a)
+    of the preprint).
 
     The paper's schedule is a policy (App. A.1: MultiMix with probability
     0.5, input mixup otherwise)::
@@ -60,10 +64,11 @@ class MultiMix(FeatureMixup):
 
     Args:
         n (int): interpolated examples per iteration. Defaults to 1000
-            (§4.4, Fig. 3b).
+            (App. A.1; Fig. 4(b)).
         alpha (float | tuple[float, float]): α_k ~ U[low, high] per vector;
-            a number fixes α (Fig. 3c). Defaults to (0.5, 2.0) (§4.4).
-        layer (str | int): 'last' (default, §4.4) or a stage index k ≥ 0.
+            a number fixes α (Fig. 4(c)). Defaults to (0.5, 2.0) (App. A.1).
+        layer (str | int): 'last' (default, App. A.1) or a stage index
+            k ≥ 0.
 
     Example:
         >>> import torch

@@ -12,8 +12,9 @@ from .multi_interp import MultiInterp, interp_supported
 from .puzzlemix import PuzzleMix
 from .comixup import CoMixup
 from .rmix import RMix
+from .saliency_mixup import SaliencyMixup
 
 __all__ = ['BaseMixup', 'check_batch', 'check_positive', 'Mixup', 'CutMix',
            'ResizeMix', 'FMix', 'GridMix', 'SmoothMix', 'SaliencyMix',
            'ZetaMixup', 'MultiInterp', 'interp_supported', 'PuzzleMix',
-           'CoMixup', 'RMix']
+           'CoMixup', 'RMix', 'SaliencyMixup']

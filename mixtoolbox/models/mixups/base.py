@@ -1,4 +1,4 @@
-"""The interface every mixup of mixtoolbox implements.
+"""The interface every mixup of mixtoolbox implements (the mixup contract).
 
 A mixup splits into two halves so that each method has exact tests:
 
@@ -7,15 +7,29 @@ A mixup splits into two halves so that each method has exact tests:
 * :meth:`BaseMixup.mix` is a pure function of inputs, scores and those
   params and returns a :class:`~mixtoolbox.structures.MixedBatch`.
 
-``__call__(inputs, scores) -> (inputs, scores)`` chains both, which is the
-``BATCH_AUGMENTS`` contract of mmpretrain, so model-free mixups plug into
-mmpretrain's ``ImageClassifier(train_cfg=dict(augments=[...]))`` unchanged.
+What a method can do is declared by class attributes, never probed:
+
+* ``space``: ``'input'`` (pixels) or ``'feature'`` (inside the network);
+* ``model_free``: needs nothing but the batch, so ``__call__(inputs, scores)
+  -> (inputs, scores)``, mmpretrain's ``BATCH_AUGMENTS`` contract, works and
+  the method plugs into ``ImageClassifier(train_cfg=dict(augments=[...]))``;
+  the base ``__call__`` refuses every other method with one message;
+* ``pairwise``: output i mixes sample i with one partner ``index[i]`` of a
+  permutation, and :meth:`mix` takes that ``index`` (the self-supervised
+  mixup loss needs this);
+* ``needs_labels``: :meth:`mix` reads the class of each sample from
+  ``scores`` (e.g. to pair within a class), so self-supervised training
+  must hand it pseudo-labels;
+* K-interpolation support (multi-mix): declared by overriding the optional
+  hook :meth:`BaseMixup.interp_params`, see there.
 
 Inside :class:`~mixtoolbox.models.MixupClassifier` a mixup is driven through
 :meth:`BaseMixup.forward_train`, which by default mixes pixels and runs the
-whole network; model-aware mixups (saliency) and embedding-space mixups
-override it and use the classifier's building blocks (``extract_feat``,
-``head``, ``saliency``), so adding a method means adding a class.
+whole network; model-aware mixups (saliency, see
+:class:`~mixtoolbox.models.mixups.saliency_mixup.SaliencyMixup`) and
+embedding-space mixups override it and use the classifier's building blocks
+(``extract_feat``, ``head``, ``saliency``), so adding a method means adding a
+class (``CONTRIBUTING.md`` walks through it).
 """
 import abc
 from typing import List, Optional, Sequence, Tuple
@@ -27,7 +41,8 @@ from torch import Tensor
 from mixtoolbox.structures import MixedBatch
 
 
-def check_batch(inputs, scores, owner: str, spatial: bool = True) -> None:
+def check_batch(inputs: Tensor, scores: Tensor, owner: str,
+                spatial: bool = True) -> None:
     """Shape checks shared by all mixups (clear errors instead of garbage)."""
     if not isinstance(inputs, Tensor) or not isinstance(scores, Tensor):
         raise TypeError(f'{owner}: `inputs` and `scores` must be tensors, '
@@ -64,19 +79,44 @@ def concat_batches(parts: List[MixedBatch]) -> MixedBatch:
                       extras=dict(num_interp=len(parts), **losses))
 
 
+NOT_MODEL_FREE = (
+    '{name} is not model-free (model_free=False: it mixes inside the '
+    'network, needs its gradients, or returns other than N samples for N, '
+    'e.g. K·N), so it cannot run as an mmpretrain batch augment of the data '
+    "preprocessor; put it in MixupClassifier's mix_policy, e.g. "
+    "mix_policy=[dict(type='{name}')]")
+
+
 class BaseMixup(abc.ABC):
     """Base class of all mixups.
 
-    Subclasses implement :meth:`sample_params` and :meth:`mix`.
+    Subclasses implement :meth:`sample_params` and :meth:`mix` and declare
+    what they can do with the class attributes below (the defaults fit a
+    plain input-space mixup that is not pairwise).
 
     Attributes:
         space (str): ``'input'`` (mixes pixels) or ``'feature'`` (mixes
             embeddings inside the network).
         model_free (bool): True when the method needs nothing but the batch;
-            only those are usable as mmpretrain ``BATCH_AUGMENTS``.
+            only those are usable as mmpretrain ``BATCH_AUGMENTS`` (the base
+            :meth:`__call__` refuses the others).
+        pairwise (bool): True when output i mixes sample i with the single
+            partner ``index[i]`` of a permutation and :meth:`mix` takes that
+            ``index`` (Mixup, CutMix, ...); False for whole-batch mixups
+            (ζ-Mixup, Co-Mixup, MultiMix). The self-supervised mixup loss
+            accepts pairwise mixups only.
+        needs_labels (bool): True when :meth:`mix` reads the class of each
+            sample from ``scores`` (self-supervised training then passes
+            pseudo-labels).
+        inplace (bool): True when :meth:`mix` may write into ``inputs``
+            (pasting mixups, as mmpretrain's and timm's); K-interpolation
+            then mixes copies.
     """
     space = 'input'
     model_free = True
+    pairwise = False
+    needs_labels = False
+    inplace = False
 
     @property
     def name(self) -> str:
@@ -103,12 +143,27 @@ class BaseMixup(abc.ABC):
     def mix(self, inputs: Tensor, scores: Tensor, **params) -> MixedBatch:
         """Mix ``inputs`` and ``scores`` with explicit randomness."""
 
-    def __call__(self, inputs: Tensor, scores: Tensor) -> Tuple[Tensor, Tensor]:
-        """mmpretrain ``BATCH_AUGMENTS`` contract.
+    def mix_tensors(self, inputs: Tensor, scores: Tensor,
+                    **params) -> Tuple[Tensor, Tensor]:
+        """Only the mixed inputs and targets of :meth:`mix`, what
+        :meth:`__call__` returns. Override it when :meth:`mix` builds more
+        (per-sample λ, a mask) that a batch augment would throw away; it
+        must return exactly ``mix(...).inputs, mix(...).target``."""
+        out = self.mix(inputs, scores, **params)
+        return out.inputs, out.target
+
+    def __call__(self, inputs: Tensor,
+                 scores: Tensor) -> Tuple[Tensor, Tensor]:
+        """mmpretrain ``BATCH_AUGMENTS`` contract, for model-free mixups.
 
         A batch of one sample has nobody to mix with and is returned as it is
         (the last batch of an epoch can be that small).
+
+        Raises:
+            TypeError: the mixup is not :attr:`model_free`.
         """
+        if not self.model_free:
+            raise TypeError(NOT_MODEL_FREE.format(name=self.name))
         check_batch(inputs, scores, self.name, spatial=self.space == 'input')
         if not scores.is_floating_point():
             # mmpretrain's data preprocessor hands over one-hot int64 scores
@@ -116,8 +171,7 @@ class BaseMixup(abc.ABC):
                                else torch.get_default_dtype())
         if inputs.size(0) < 2:
             return inputs, scores
-        out = self.mix(inputs, scores, **self.sample_params(inputs))
-        return out.inputs, out.target
+        return self.mix_tensors(inputs, scores, **self.sample_params(inputs))
 
     # ------------------------------------------------------------- training
     def forward_train(self, model, inputs: Tensor, scores: Tensor,
@@ -147,16 +201,20 @@ class BaseMixup(abc.ABC):
         return model.soft_loss(logits, batch.target)
 
     # ---------------------------------------------- K interpolations (hook)
-    # Multi-mix (Shen, Yu, Yang, Kwok, "Mixup Augmentation with Multiple
-    # Interpolations", arXiv:2406.01417, 2024) mixes every pair at K sorted
-    # ratios λ_1 > … > λ_K with everything else shared. A method opts in by
-    # overriding :meth:`interp_params`; :class:`MultiInterp` refuses the
-    # others. :meth:`interp_forward_train` may be overridden as well when
-    # the K interpolations can share work (one saliency pass, one forward to
-    # the mixing layer).
     def interp_params(self, inputs: Tensor,
                       lams: Sequence[float]) -> List[dict]:
-        """Randomness of K interpolations of the same pairs.
+        """Optional hook: randomness of K interpolations of the same pairs.
+
+        Multi-mix (L. Shen, J. Yu, H. Yang, J. T. Kwok, "Mixup Augmentation
+        with Multiple Interpolations", arXiv:2406.01417, 2024,
+        https://arxiv.org/abs/2406.01417, §III-A) mixes every pair at K
+        sorted ratios λ_1 > … > λ_K with everything else shared. A method
+        declares that it has such a reading by overriding this hook
+        (:meth:`supports_interp` then says True and
+        :class:`~mixtoolbox.models.mixups.MultiInterp` accepts it); the
+        others keep this default, which refuses. :meth:`interp_forward_train`
+        may be overridden as well when the K interpolations can share work
+        (one saliency pass, one forward to the mixing layer).
 
         Args:
             inputs (Tensor): the batch.
@@ -184,9 +242,8 @@ class BaseMixup(abc.ABC):
                    parts: Sequence[dict]) -> MixedBatch:
         """The K mixed batches of ``parts`` as one batch of K·N."""
         # a mixup that pastes in place would leak earlier interpolations
-        inplace = getattr(self, 'inplace', False)
         return concat_batches([
-            self.mix(inputs.clone() if inplace else inputs, scores, **p)
+            self.mix(inputs.clone() if self.inplace else inputs, scores, **p)
             for p in parts])
 
     def interp_forward_train(self, model, inputs: Tensor, scores: Tensor,

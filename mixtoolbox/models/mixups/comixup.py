@@ -1,7 +1,9 @@
-"""Co-Mixup: Kim, Choo, Jeong & Song, "Co-Mixup: Saliency Guided Joint Mixup
-with Supermodular Diversity", ICLR 2021."""
+"""Co-Mixup: J. Kim, W. Choo, H. Jeong and H. O. Song, "Co-Mixup: Saliency
+Guided Joint Mixup with Supermodular Diversity", ICLR 2021,
+https://arxiv.org/abs/2102.03065."""
 import itertools
 import numbers
+from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -11,17 +13,16 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup
 from .graphcut import swap_grid_uniform
-from .saliency_utils import bce_softmax_loss, pool_saliency, saliency_pass
+from .saliency_mixup import SaliencyMixup
+from .saliency_utils import pool_saliency
 
-_LOSSES = ('head', 'bce')
 # the official code prefers a 50/50 label by this much over its two parts
 _SOFT_BONUS = 5e-4
 
 
 @BATCH_AUGMENTS.register_module()
-class CoMixup(BaseMixup):
+class CoMixup(SaliencyMixup):
     """Co-Mixup: a batch of outputs, each assembled from salient blocks of
     several inputs, kept diverse by a supermodular penalty.
 
@@ -75,11 +76,13 @@ class CoMixup(BaseMixup):
         >>> out.target[0].tolist()
         [0.75, 0.25]
     """
-    model_free = False
+    solved_key = 'weights'
 
-    def __init__(self, alpha=2.0, block_num=4, part=20, beta=0.32, gamma=1.0,
-                 thres=0.83, eta=0.05, omega=0.001, niter=4,
-                 set_resolve=True, clean_lam=1.0, loss='head'):
+    def __init__(self, alpha: float = 2.0, block_num: int = 4, part: int = 20,
+                 beta: float = 0.32, gamma: float = 1.0, thres: float = 0.83,
+                 eta: float = 0.05, omega: float = 0.001, niter: int = 4,
+                 set_resolve: bool = True, clean_lam: float = 1.0,
+                 loss: str = 'head'):
         self.alpha = check_positive('alpha', alpha, 'CoMixup')
         for name, val in (('block_num', block_num), ('part', part),
                           ('niter', niter)):
@@ -87,25 +90,18 @@ class CoMixup(BaseMixup):
                 raise ValueError(f'CoMixup: `{name}` must be an int >= 1, '
                                  f'got {val!r}')
         for name, val in (('beta', beta), ('gamma', gamma), ('thres', thres),
-                          ('eta', eta), ('clean_lam', clean_lam)):
+                          ('eta', eta)):
             if not isinstance(val, numbers.Real) or val < 0:
                 raise ValueError(f'CoMixup: `{name}` must be a number >= 0, '
                                  f'got {val!r}')
         if not isinstance(omega, numbers.Real) or not 0 <= omega <= 1:
             raise ValueError(f'CoMixup: `omega` must be in [0, 1], got '
                              f'{omega!r}')
-        if loss not in _LOSSES:
-            raise ValueError(f'CoMixup: `loss` must be one of {_LOSSES}, got '
-                             f'{loss!r}')
         self.block_num, self.part, self.beta, self.gamma = (block_num, part,
                                                             beta, gamma)
         self.thres, self.eta, self.omega, self.niter = thres, eta, omega, niter
-        self.set_resolve, self.clean_lam = bool(set_resolve), clean_lam
-        self.loss_type = loss
-
-    def __call__(self, inputs, scores):
-        raise TypeError('CoMixup needs the model (saliency); use it in '
-                        'MixupClassifier.mix_policy, not as a batch augment')
+        self.set_resolve = bool(set_resolve)
+        self.set_clean_loss(clean_lam, loss)
 
     def partitions(self, n: int):
         return [range(s, min(s + self.part, n))
@@ -250,26 +246,9 @@ class CoMixup(BaseMixup):
         target = target / target.sum(1, keepdim=True)
         return MixedBatch(mixed, target, params=dict(weights=weights))
 
-    def forward_train(self, model, inputs, scores, params=None):
-        clean = None
-        if params is None:
-            params = self.sample_params(inputs)
-        if 'weights' not in params:
-            sal, clean = saliency_pass(model, inputs, scores,
-                                       training=self.clean_lam > 0,
-                                       keep_loss=self.clean_lam > 0)
-            params = self.solve(sal, **params)
-        batch = self.mix(inputs, scores, **params)
-        if clean is not None:
-            weight = self.clean_lam * (2 / scores.size(1)
-                                       if self.loss_type == 'bce' else 1)
-            batch.extras['loss_clean'] = weight * clean
-        return model.head(model.extract_feat(batch.inputs)), batch
-
-    def loss(self, model, logits, batch):
-        if self.loss_type == 'bce':
-            return bce_softmax_loss(logits, batch.target)
-        return model.soft_loss(logits, batch.target)
+    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
+                       parts: Sequence[dict]) -> List[dict]:
+        return [self.solve(saliency, **p) for p in parts]
 
 
 def _resolve(assigned: np.ndarray) -> np.ndarray:

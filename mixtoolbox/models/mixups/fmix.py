@@ -1,5 +1,6 @@
-"""FMix: Harris et al., "FMix: Enhancing Mixed Sample Data Augmentation",
-arXiv:2002.12047, 2020."""
+"""FMix: E. Harris, A. Marcu, M. Painter, M. Niranjan, A. Prügel-Bennett and
+J. Hare, "FMix: Enhancing Mixed Sample Data Augmentation", arXiv preprint,
+2020, https://arxiv.org/abs/2002.12047."""
 import math
 from typing import List, Sequence
 
@@ -50,8 +51,7 @@ def top_mask(grey: Tensor, lam: float) -> Tensor:
 class FMix(BaseMixup):
     """FMix: mix with a binary mask thresholded from low-frequency noise.
 
-    The paper is not among the seeds; the equations are written out here,
-    not numbered from it.
+    The equations are written out here, not numbered from the paper.
 
     λ ~ Beta(α, α). Complex Gaussian Fourier coefficients are scaled by
     1/f^δ and transformed back to a grey-level image g (the paper's
@@ -85,6 +85,8 @@ class FMix(BaseMixup):
         >>> round(out.target[0, 0].item(), 4)
         0.3125
     """
+
+    pairwise = True
 
     def __init__(self, alpha: float = 1.0, decay_power: float = 3.0):
         self.alpha = check_positive('alpha', alpha, 'FMix')

@@ -1,5 +1,6 @@
-"""GridMix: Baek, Bang, Shim, "GridMix: Strong regularization through local
-context mapping", Pattern Recognition, 2021."""
+"""GridMix: K. Baek, D. Bang and H. Shim, "GridMix: Strong regularization
+through local context mapping", Pattern Recognition, 2021 (journal article,
+no arXiv version)."""
 import numbers
 
 import numpy as np
@@ -47,14 +48,13 @@ class GridMix(BaseMixup):
     ``MixedBatch.dense_target`` at the grid resolution (the mask is kept);
     that loss belongs to a dense head and is not part of this class.
 
-    Reading of the paper: the seeds do not cover GridMix and its text was
-    not available to us, so the cell probability λ ~ Beta(α, α) and the
-    defaults below are our choices, stated here rather than guessed as the
-    paper's.
+    Reading of the paper: its text was not available to us, so the cell
+    probability λ ~ Beta(α, α) and the defaults below are our choices,
+    stated here rather than guessed as the paper's.
 
     Args:
         alpha (float): Beta concentration α > 0. Defaults to 1.0 (as the
-            CutMix baselines of seeds 001/003).
+            CutMix baselines of the MultiMix and SAMix papers).
         grid_size (int | tuple[int, int]): g, or an inclusive range
             (low, high) to draw g from uniformly. Defaults to 4 (8-pixel
             cells on 32 × 32 CIFAR images).
@@ -68,6 +68,8 @@ class GridMix(BaseMixup):
         >>> out.target[0].tolist()
         [0.25, 0.75]
     """
+
+    pairwise = True
 
     def __init__(self, alpha: float = 1.0, grid_size=4):
         self.alpha = check_positive('alpha', alpha, 'GridMix')

@@ -1,5 +1,6 @@
-"""Mixup: Zhang et al., "mixup: Beyond Empirical Risk Minimization", ICLR 2018."""
-from typing import List, Sequence
+"""Mixup: H. Zhang, M. Cisse, Y. N. Dauphin and D. Lopez-Paz, "mixup: Beyond
+Empirical Risk Minimization", ICLR 2018, https://arxiv.org/abs/1710.09412."""
+from typing import List, Sequence, Tuple
 
 import torch
 from torch import Tensor
@@ -34,6 +35,8 @@ class Mixup(BaseMixup):
         True
     """
 
+    pairwise = True
+
     def __init__(self, alpha: float = 1.0):
         self.alpha = check_positive('alpha', alpha, 'Mixup')
 
@@ -48,12 +51,17 @@ class Mixup(BaseMixup):
         index = self.sample_index(inputs)
         return [dict(lam=lam, index=index) for lam in lams]
 
+    def mix_tensors(self, inputs: Tensor, scores: Tensor, lam: float,
+                    index: Tensor) -> Tuple[Tensor, Tensor]:
+        # lerp_ on the gathered copy: one allocation and one fused kernel
+        # (x[π] + λ (x − x[π]) = λ x + (1 − λ) x[π]); index_select gathers
+        # the same values as x[π], with less overhead
+        return (inputs.index_select(0, index).lerp_(inputs, lam),
+                scores.index_select(0, index).lerp_(scores, lam))
+
     def mix(self, inputs: Tensor, scores: Tensor, lam: float,
             index: Tensor) -> MixedBatch:
-        # lerp_ on the gathered copy: one allocation and one fused kernel
-        # (x[π] + λ (x − x[π]) = λ x + (1 − λ) x[π]).
-        mixed = inputs[index].lerp_(inputs, lam)
-        target = scores[index].lerp_(scores, lam)
+        mixed, target = self.mix_tensors(inputs, scores, lam, index)
         lam_t = torch.full((inputs.size(0), ), float(lam),
                            device=inputs.device)
         return MixedBatch(mixed, target, lam=lam_t, index=index,

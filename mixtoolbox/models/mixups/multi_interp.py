@@ -1,7 +1,8 @@
 """Multi-mix: L. Shen, J. Yu, H. Yang, J. T. Kwok, "Mixup Augmentation with
-Multiple Interpolations", arXiv:2406.01417, 2024."""
+Multiple Interpolations", arXiv preprint, 2024,
+https://arxiv.org/abs/2406.01417 (equation and section numbers of its v1)."""
 import numbers
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from torch import Tensor
@@ -26,7 +27,7 @@ class MultiInterp(BaseMixup):
 
     K mixing ratios are drawn from one Beta(α, α) and sorted; every pair
     (x_i, x_π(i)) is mixed at all K of them with the same partner, giving
-    K·N samples x_i ≻ x̃_i^1 ≻ … ≻ x̃_i^K ≻ x_π(i) (seed 002, eq. 6; the
+    K·N samples x_i ≻ x̃_i^1 ≻ … ≻ x̃_i^K ≻ x_π(i) (§III-A1, eq. 6; the
     paper writes λ as the partner's share, here λ is the share of x_i, so
     λ_1 > … > λ_K). The loss is the plain mean over the K·N samples, the
     (1/KB)·Σ_B Σ_k of eq. 7. For CutMix the K boxes share one centre
@@ -35,9 +36,11 @@ class MultiInterp(BaseMixup):
     interpolation; ``MixedBatch.index`` repeats π, so ``dense_target``
     works with the scores repeated K times.
 
-    Supported mixups: ``Mixup``, ``CutMix``, ``FMix``, ``SaliencyMix``, and
-    any mixup with a method ``interp_params(inputs, lams) -> list[dict]``
-    returning one params dict per λ with the rest of the randomness shared.
+    Supported mixups: those that override the hook
+    :meth:`BaseMixup.interp_params` (``interp_params(inputs, lams) ->
+    list[dict]``, one params dict per λ with the rest of the randomness
+    shared); :func:`interp_supported` lists them (``Mixup``, ``CutMix``,
+    ``FMix``, ``SaliencyMix``, ``PuzzleMix``, ``ManifoldMix``).
     Input-space model-free mixups run one forward pass on K·N samples;
     feature-space or model-aware ones get
     ``mixup.forward_train(model, x, y, params=p)`` once per λ.
@@ -48,8 +51,8 @@ class MultiInterp(BaseMixup):
     Args:
         mixup (dict | BaseMixup): the mixup to interpolate K times, or its
             config.
-        k (int): K ≥ 1 interpolations per pair. Defaults to 5 (seed 002,
-            §IV-I: "In practice, we set K to 5"); K = 1 is the plain mixup.
+        k (int): K ≥ 1 interpolations per pair. Defaults to 5 (§IV-I:
+            "In practice, we set K to 5"); K = 1 is the plain mixup.
         alpha (float, optional): Beta concentration of the λ's; defaults to
             the wrapped mixup's ``alpha`` (the paper samples "from the same
             Beta distribution").
@@ -65,7 +68,7 @@ class MultiInterp(BaseMixup):
 
     model_free = False
 
-    def __init__(self, mixup, k: int = 5,
+    def __init__(self, mixup: Union[dict, BaseMixup], k: int = 5,
                  alpha: Optional[float] = None):
         from mixtoolbox.models.utils import build_mixup
         if isinstance(k, bool) or not isinstance(k, numbers.Integral) \
@@ -74,9 +77,9 @@ class MultiInterp(BaseMixup):
                              f'got {k!r}')
         self.mixup = mixup if isinstance(mixup, BaseMixup) \
             else build_mixup(mixup)
-        supports = getattr(self.mixup, 'supports_interp', None)
-        if supports is None or not supports():
-            name = getattr(self.mixup, 'name', type(self.mixup).__name__)
+        if not isinstance(self.mixup, BaseMixup) or \
+                not self.mixup.supports_interp():
+            name = type(self.mixup).__name__
             raise ValueError(
                 f'MultiInterp: `mixup` {name} has no K-interpolation reading '
                 '(no per-pair scalar λ to replace by K sorted ones); '
@@ -89,6 +92,7 @@ class MultiInterp(BaseMixup):
         self.alpha = check_positive('alpha', alpha, 'MultiInterp')
         self.k = int(k)
         self.space = self.mixup.space
+        self.needs_labels = self.mixup.needs_labels
 
     def sample_lams(self) -> List[float]:
         """K ratios from Beta(α, α), share of x_i decreasing."""
@@ -103,14 +107,9 @@ class MultiInterp(BaseMixup):
             parts: Sequence[dict]) -> MixedBatch:
         return self.mixup.interp_mix(inputs, scores, parts)
 
-    def __call__(self, inputs: Tensor, scores: Tensor):
-        raise TypeError('MultiInterp returns K·N samples for N data samples '
-                        'and cannot be an mmpretrain batch augment; use it '
-                        "in MixupClassifier(mix_policy=[dict(type="
-                        "'MultiInterp', ...)])")
-
     def forward_train(self, model, inputs: Tensor, scores: Tensor,
-                      params: Optional[dict] = None):
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
             params = self.sample_params(inputs)
         return self.mixup.interp_forward_train(model, inputs, scores,

@@ -1,8 +1,9 @@
-"""PuzzleMix: Kim, Choo & Song, "Puzzle Mix: Exploiting Saliency and Local
-Statistics for Optimal Mixup", ICML 2020."""
+"""PuzzleMix: J.-H. Kim, W. Choo and H. O. Song, "Puzzle Mix: Exploiting
+Saliency and Local Statistics for Optimal Mixup", ICML 2020,
+https://arxiv.org/abs/2009.06962."""
 import math
 import numbers
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -12,23 +13,23 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup, concat_batches
+from .base import concat_batches
 from .graphcut import solve_convex_grid
-from .saliency_utils import (bce_softmax_loss, move_blocks, pixel_scale,
-                             pool_saliency, saliency_pass,
+from .saliency_mixup import SaliencyMixup
+from .saliency_utils import (move_blocks, pixel_scale, pool_saliency,
                              transport_sources)
-
-_LOSSES = ('head', 'bce')
 
 
 @BATCH_AUGMENTS.register_module()
-class PuzzleMix(BaseMixup):
+class PuzzleMix(SaliencyMixup):
     """PuzzleMix: a saliency-optimal block mask plus a transport of blocks.
 
     With saliency s = √(mean_c (∂L/∂x)²) pooled to a ``b × b`` block grid
     (b drawn from ``block_nums``) and normalised to sum 1, the mask
     m ∈ {0, 1/d, …, 1}^{b×b} (d = n_labels − 1, the share of x_i) minimises
-    (seed 002 eq. 5 and the PuzzleMix objective):
+    (the PuzzleMix objective of Kim et al. §3, as restated in eq. (5) of
+    Shen et al., "Mixup Augmentation with Multiple Interpolations",
+    https://arxiv.org/abs/2406.01417):
 
         Σ_p (1 − m_p)(s_i,p + A⁰_p) + m_p (s_π(i),p + A¹_p)
         − η/b² Σ_p log[C(d, d m_p) λ^{d m_p} (1 − λ)^{d − d m_p}]
@@ -73,11 +74,16 @@ class PuzzleMix(BaseMixup):
         >>> out.target[0].tolist()
         [0.625, 0.375]
     """
-    model_free = False
+    pairwise = True
+    solved_key = 'mask'
 
-    def __init__(self, alpha=1.0, block_nums=(2, 4, 8, 16), n_labels=3,
-                 beta=1.2, gamma=0.5, eta=0.2, neigh_size=4, transport=True,
-                 t_eps=0.8, t_size=4, clean_lam=0.0, loss='head'):
+    def __init__(self, alpha: float = 1.0,
+                 block_nums: Sequence[int] = (2, 4, 8, 16),
+                 n_labels: int = 3, beta: float = 1.2, gamma: float = 0.5,
+                 eta: float = 0.2, neigh_size: int = 4,
+                 transport: bool = True, t_eps: float = 0.8,
+                 t_size: int = 4, clean_lam: float = 0.0,
+                 loss: str = 'head'):
         self.alpha = check_positive('alpha', alpha, 'PuzzleMix')
         if (not isinstance(block_nums, (tuple, list)) or not block_nums
                 or not all(isinstance(b, int) and b >= 1
@@ -87,8 +93,7 @@ class PuzzleMix(BaseMixup):
         if n_labels not in (2, 3, 4):
             raise ValueError('PuzzleMix: `n_labels` must be 2, 3 or 4, got '
                              f'{n_labels!r}')
-        for name, val in (('beta', beta), ('eta', eta),
-                          ('clean_lam', clean_lam)):
+        for name, val in (('beta', beta), ('eta', eta)):
             if not isinstance(val, numbers.Real) or val < 0:
                 raise ValueError(f'PuzzleMix: `{name}` must be a number >= '
                                  f'0, got {val!r}')
@@ -100,18 +105,12 @@ class PuzzleMix(BaseMixup):
             if not isinstance(val, int) or val < 1:
                 raise ValueError(f'PuzzleMix: `{name}` must be an int >= 1, '
                                  f'got {val!r}')
-        if loss not in _LOSSES:
-            raise ValueError(f'PuzzleMix: `loss` must be one of {_LOSSES}, '
-                             f'got {loss!r}')
         self.block_nums = tuple(block_nums)
         self.n_labels, self.beta, self.gamma = n_labels, beta, gamma
         self.eta, self.neigh_size, self.transport = eta, neigh_size, transport
         self.t_eps = check_positive('t_eps', t_eps, 'PuzzleMix')
-        self.t_size, self.clean_lam, self.loss_type = t_size, clean_lam, loss
-
-    def __call__(self, inputs, scores):
-        raise TypeError('PuzzleMix needs the model (saliency); use it in '
-                        'MixupClassifier.mix_policy, not as a batch augment')
+        self.t_size = t_size
+        self.set_clean_loss(clean_lam, loss)
 
     def sample_params(self, inputs: Tensor) -> dict:
         (h, w), big = inputs.shape[-2:], max(self.block_nums)
@@ -257,41 +256,15 @@ class PuzzleMix(BaseMixup):
         first = self.sample_params(inputs)
         return [dict(first, lam=float(lam)) for lam in lams]
 
-    def _masks(self, model, inputs, scores, parts):
-        """Solved params (one saliency pass for all parts) and the weighted
-        clean loss or None."""
-        if all('mask' in p for p in parts):
-            return list(parts), None
-        sal, clean = saliency_pass(model, inputs, scores,
-                                   training=self.clean_lam > 0,
-                                   keep_loss=self.clean_lam > 0)
-        parts = self.solve_parts(inputs, sal, parts,
-                                 pixel_scale(model, inputs))
-        if clean is not None:
-            clean = self.clean_lam * clean * (
-                2 / scores.size(1) if self.loss_type == 'bce' else 1)
-        return parts, clean
+    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
+                       parts: Sequence[dict]) -> List[dict]:
+        return self.solve_parts(inputs, saliency, parts,
+                                pixel_scale(model, inputs))
 
-    def interp_forward_train(self, model, inputs, scores, parts):
+    def interp_forward_train(self, model, inputs: Tensor, scores: Tensor,
+                             parts: Sequence[dict]
+                             ) -> Tuple[Tensor, MixedBatch]:
         """One saliency pass, K mask optimisations, one forward of K·N."""
-        parts, clean = self._masks(model, inputs, scores, parts)
-        batch = concat_batches([self.mix(inputs, scores, **p)
-                                for p in parts])
-        if clean is not None:
-            batch.extras['loss_clean'] = clean
-        return model.head(model.extract_feat(batch.inputs)), batch
-
-    def forward_train(self, model, inputs, scores, params=None):
-        if params is None:
-            params = self.sample_params(inputs)
-        (params, ), clean = self._masks(model, inputs, scores, [params])
-        batch = self.mix(inputs, scores, **params)
-        if clean is not None:
-            batch.extras['loss_clean'] = clean
-        return model.head(model.extract_feat(batch.inputs)), batch
-
-    def loss(self, model, logits, batch):
-        if self.loss_type == 'bce':
-            return bce_softmax_loss(logits, batch.target)
-        return model.soft_loss(logits, batch.target)
-
+        parts, clean = self.solved_params(model, inputs, scores, parts)
+        return self.logits_of(model, concat_batches(
+            [self.mix(inputs, scores, **p) for p in parts]), clean)

@@ -1,16 +1,17 @@
-"""ResizeMix: Qin et al., "ResizeMix: Mixing Data with Preserved Object
-Information and True Labels", arXiv:2012.11101, 2020."""
+"""ResizeMix: J. Qin, J. Fang, Q. Zhang, W. Liu, X. Wang and X. Wang,
+"ResizeMix: Mixing Data with Preserved Object Information and True Labels",
+arXiv preprint, 2020, https://arxiv.org/abs/2012.11101."""
 import numbers
+from typing import Tuple
 
 import numpy as np
-import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 from .base import BaseMixup
-from .cutmix import box_lam, box_mask, paste_box
+from .cutmix import Box, box_lam, paste_box, pasted_batch
 
 _MODES = ('nearest', 'bilinear', 'bicubic', 'area')
 # mmpretrain's ResizeMix arguments: a CutMix box ratio λ = lam_min +
@@ -50,6 +51,8 @@ class ResizeMix(BaseMixup):
         >>> out.target[0].tolist()
         [0.75, 0.25]
     """
+
+    pairwise = True
 
     def __init__(self, scope=(0.1, 0.8), interpolation: str = 'bilinear',
                  inplace: bool = True, **kwargs):
@@ -92,8 +95,8 @@ class ResizeMix(BaseMixup):
         return dict(box=(int(y1), int(y1) + rh, int(x1), int(x1) + rw),
                     index=self.sample_index(inputs))
 
-    def mix(self, inputs: Tensor, scores: Tensor, box,
-            index: Tensor) -> MixedBatch:
+    def mix_tensors(self, inputs: Tensor, scores: Tensor, box: Box,
+                    index: Tensor) -> Tuple[Tensor, Tensor]:
         h, w = inputs.shape[-2:]
         y1, y2, x1, x2 = box
         kwargs = {} if self.interpolation in ('nearest', 'area') else dict(
@@ -103,10 +106,9 @@ class ResizeMix(BaseMixup):
         small = F.interpolate(inputs, size=(y2 - y1, x2 - x1),
                               mode=self.interpolation, **kwargs)[index]
         mixed = paste_box(inputs, small, box, self.inplace)
-        lam = box_lam(box, h, w)
-        target = scores[index].lerp_(scores, lam)
-        return MixedBatch(
-            mixed, target,
-            lam=torch.full((inputs.size(0), ), lam, device=inputs.device),
-            index=index, mask=box_mask(box, h, w, inputs.device),
-            params=dict(box=box, index=index))
+        return mixed, scores[index].lerp_(scores, box_lam(box, h, w))
+
+    def mix(self, inputs: Tensor, scores: Tensor, box: Box,
+            index: Tensor) -> MixedBatch:
+        return pasted_batch(inputs, *self.mix_tensors(inputs, scores, box,
+                                                      index), box, index)

@@ -1,6 +1,10 @@
-"""R-Mix: the saliency top/least-region mixup of seed ``004_…`` (supplementary
-material of AAAI submission 6259, "R-Mix"; Strategy 3 of its Table 3)."""
+"""R-Mix: M.-L. Luu, Z. Huang, E. P. Xing, Y. J. Lee and H. Wang,
+"Expeditious Saliency-guided Mix-up through Random Gradient Thresholding",
+arXiv preprint, 2022, https://arxiv.org/abs/2212.04875 (code:
+https://github.com/minhlong94/Random-Mixup); the saliency top/least-region
+mixing of Strategy 3 in Table 3 of its supplementary material."""
 import numbers
+from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -9,12 +13,11 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
-from .base import BaseMixup
-from .saliency_utils import saliency_pass
+from .saliency_mixup import SaliencyMixup
 
 
 @BATCH_AUGMENTS.register_module()
-class RMix(BaseMixup):
+class RMix(SaliencyMixup):
     """R-Mix: mix where two images agree on saliency, keep the salient one
     where they disagree.
 
@@ -23,8 +26,8 @@ class RMix(BaseMixup):
     32 px and scaled with the resolution). Image i draws a quantile level
     q_i from ``quantiles``; its *top* patches are those with pooled
     saliency ≥ the q_i-quantile of its own patches, the rest are *least*.
-    With one (w₁, w₂) ~ Dirichlet(α, α) per batch and a partner π (seed 004,
-    Table 3, Strategy 3; Fig. 1):
+    With one (w₁, w₂) ~ Dirichlet(α, α) per batch and a partner π
+    (supplementary material, Table 3, Strategy 3; Fig. 1):
 
         top–top, least–least:  x̃ = w₁ x_i + w₂ x_π(i)      (share a = w₁)
         top–least:             x̃ = x_i                      (a = 1)
@@ -33,7 +36,7 @@ class RMix(BaseMixup):
     and the target is area-weighted: λ = mean_pixels(a),
     ỹ = λ y_i + (1 − λ) y_π(i) (sums to 1).
 
-    Args (defaults: the official CIFAR code path named by the issue):
+    Args (defaults: the CIFAR code path of the authors' repository):
         patch_sizes (tuple[int]): patch sides in px at 32 px. (8, 16).
         quantiles (sequence[float]): levels q in [0, 1). linspace(0, .99, 10).
         alpha (float): Dirichlet concentration of (w₁, w₂). 1.0.
@@ -50,10 +53,13 @@ class RMix(BaseMixup):
         >>> round(out.inputs[0].mean().item(), 4)
         0.7
     """
-    model_free = False
+    pairwise = True
+    solved_key = 'top'
+    saliency_training = True  # train-mode pass, no clean loss
 
-    def __init__(self, patch_sizes=(8, 16),
-                 quantiles=tuple(np.linspace(0, 0.99, 10)), alpha=1.0):
+    def __init__(self, patch_sizes: Sequence[int] = (8, 16),
+                 quantiles: Sequence[float] = tuple(np.linspace(0, 0.99, 10)),
+                 alpha: float = 1.0):
         if (not isinstance(patch_sizes, (tuple, list)) or not patch_sizes
                 or not all(isinstance(p, int) and p >= 1
                            for p in patch_sizes)):
@@ -71,10 +77,6 @@ class RMix(BaseMixup):
         self.patch_sizes = tuple(patch_sizes)
         self.quantiles = tuple(float(q) for q in quantiles)
         self.alpha = float(alpha)
-
-    def __call__(self, inputs, scores):
-        raise TypeError('RMix needs the model (saliency); use it in '
-                        'MixupClassifier.mix_policy, not as a batch augment')
 
     def sample_params(self, inputs: Tensor) -> dict:
         n, _, h, w = inputs.shape
@@ -120,13 +122,8 @@ class RMix(BaseMixup):
                           params=dict(index=index, top=top,
                                       weights=(w1, w2)))
 
-    def forward_train(self, model, inputs, scores, params=None):
-        if params is None:
-            params = self.sample_params(inputs)
-        if 'top' not in params:
-            sal, _ = saliency_pass(model, inputs, scores, training=True)
-            params = dict(index=params['index'], weights=params['weights'],
-                          top=self.top_patches(sal, params['patch'],
-                                               params['q']))
-        batch = self.mix(inputs, scores, **params)
-        return model.head(model.extract_feat(batch.inputs)), batch
+    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
+                       parts: Sequence[dict]) -> List[dict]:
+        return [dict(index=p['index'], weights=p['weights'],
+                     top=self.top_patches(saliency, p['patch'], p['q']))
+                for p in parts]

@@ -1,7 +1,8 @@
-"""SaliencyMix: Uddin, Monira, Shin, Chung, Bae, "SaliencyMix: A Saliency
-Guided Data Augmentation Strategy for Better Regularization", ICLR 2021,
-arXiv:2006.01791; with its saliency detectors (fine-grained, Montabone &
-Soto 2010, and spectral residual, Hou & Zhang 2007)."""
+"""SaliencyMix: A. F. M. S. Uddin, M. S. Monira, W. Shin, T. Chung and
+S.-H. Bae, "SaliencyMix: A Saliency Guided Data Augmentation Strategy for
+Better Regularization", ICLR 2021, https://arxiv.org/abs/2006.01791; with its
+saliency detectors (fine-grained, Montabone & Soto 2010, and spectral
+residual, Hou & Zhang 2007)."""
 import math
 from typing import List, Sequence
 
@@ -269,6 +270,8 @@ class SaliencyMix(BaseMixup):
         >>> out.lam.tolist()  # a 4x4 box inside, a clipped 2x2 box
         [0.75, 0.9375]
     """
+
+    pairwise = True
 
     def __init__(self, alpha: float = 1.0, detector: str = 'fine_grained',
                  box: str = 'per_image', saliency_size: int = 64):

@@ -1,5 +1,6 @@
-"""SmoothMix: Lee, Zaheer, Astrid, Lee, "SmoothMix: a Simple Yet Effective
-Data Augmentation to Train Robust Classifiers", CVPR Workshops 2020."""
+"""SmoothMix: J.-H. Lee, M. Z. Zaheer, M. Astrid and S.-I. Lee, "SmoothMix: a
+Simple Yet Effective Data Augmentation to Train Robust Classifiers", CVPR
+Workshops 2020 (CVF open access, no arXiv version)."""
 import numbers
 
 import numpy as np
@@ -30,7 +31,7 @@ class SmoothMix(BaseMixup):
     A Gaussian G with peak 1 at a uniformly drawn pixel (cy, cx) and width
     σ ~ U(σ_min, σ_max) × image side is the share of the partner
     (the paper's Gaussian mask; σ range of the authors' code; equations
-    written out here, the paper is not among the seeds):
+    written out here, not numbered from the paper):
 
         x̃_i = (1 − G) ⊙ x_i + G ⊙ x_π(i),
         ỹ_i = (1 − mean G) y_i + mean(G) y_π(i).
@@ -55,6 +56,8 @@ class SmoothMix(BaseMixup):
         >>> torch.allclose(out.target[0, 0], 1 - g.mean())
         True
     """
+
+    pairwise = True
 
     def __init__(self, sigma=(0.25, 0.5)):
         if (not isinstance(sigma, (tuple, list)) or len(sigma) != 2

@@ -1,6 +1,7 @@
-"""ζ-Mixup: Abhishek, Brown, Hamarneh, "Multi-Sample ζ-mixup: Richer, More
-Realistic Synthetic Samples from a p-Series Interpolant", arXiv:2204.03323,
-2022 (Journal of Big Data 11:43, 2024)."""
+"""ζ-Mixup: K. Abhishek, C. J. Brown and G. Hamarneh, "Multi-Sample ζ-mixup:
+Richer, More Realistic Synthetic Samples from a p-Series Interpolant",
+Journal of Big Data 11:43, 2024; arXiv preprint 2022,
+https://arxiv.org/abs/2204.03323."""
 import torch
 from torch import Tensor
 
@@ -24,8 +25,9 @@ class ZetaMixup(BaseMixup):
     The weights are the normalised p-series w_r ∝ r^(−γ), r = 1..N. For
     output i a random ordering s_i of the batch with s_i(1) = i hands w_1,
     the largest weight, to x_i itself and w_2..w_N to the others in random
-    order (the paper's random permutation of the weights; seed 001 §2:
-    "ζ-Mixup uses random permutations of a fixed vector"):
+    order (the paper's random permutation of the weights; as the MultiMix
+    preprint, https://arxiv.org/abs/2206.14868 §2, puts it: "ζ-Mixup uses
+    random permutations of a fixed vector"):
 
         x̃_i = Σ_r w_r x_{s_i(r)},    ỹ_i = Σ_r w_r y_{s_i(r)}.
 
@@ -33,12 +35,14 @@ class ZetaMixup(BaseMixup):
     Ỹ = W Y, one matrix product each. The own weight w_1 = 1/Σ_j j^(−γ)
     stays above 1/2 for every N iff ζ(γ) ≤ 2, i.e. γ ≳ 1.73 (the paper's
     γ_min); 1 < γ < 1.73 is allowed but lets the other labels dominate.
-    γ ≤ 1 is refused (issue 3): the p-series diverges there, so the own
-    weight w_1 → 0 as the batch grows.
+    γ ≤ 1 is refused: the p-series diverges there, so the own weight
+    w_1 → 0 as the batch grows and the mixed label stops naming x_i.
 
     Args:
         gamma (float): γ > 1. Defaults to 2.8, the paper's default and the
-            value of the seed-table baseline (seed 000, Tables 6–8).
+            value of the ζ-Mixup baseline in Tables 6–8 of the appendix of
+            Venkataramanan et al., NeurIPS 2023,
+            https://arxiv.org/abs/2311.05538.
 
     Example:
         >>> import torch

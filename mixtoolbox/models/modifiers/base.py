@@ -1,7 +1,8 @@
 """The interface of training modifiers: written once, usable with any mixup.
 
 A modifier changes how :class:`~mixtoolbox.models.MixupClassifier` turns a
-mixup's output into losses, without the mixup knowing (DESIGN.md §3). The
+mixup's output into losses, without the mixup knowing: a mixup stays a
+mixup, and self-distillation or the dense loss applies to every method. The
 classifier calls, in one training step:
 
 1. :meth:`BaseModifier.before_step` (e.g. the teacher's EMA update);

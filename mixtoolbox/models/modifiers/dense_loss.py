@@ -1,4 +1,8 @@
-"""Dense loss for any mixup (seed 001 App. A.5, Tables 9 and 12)."""
+"""Dense loss for any mixup: S. Venkataramanan, E. Kijak, L. Amsaleg and
+Y. Avrithis, "Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs
+and Beyond Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538,
+App. A.5 ("Mixup methods with dense loss", Table 12); dense distillation is
+Table 9 of the preprint, https://arxiv.org/abs/2206.14868."""
 import numbers
 from typing import Optional
 
@@ -14,7 +18,7 @@ from .base import BaseModifier
 class DenseLoss(BaseModifier):
     """Apply the classifier at every position and the loss at each of them.
 
-    Seed 001 App. A.5: the mixup runs as usual, the classifier g_W runs as a
+    App. A.5: the mixup runs as usual, the classifier g_W runs as a
     1×1 convolution on the last feature map (no pooling), and the
     cross-entropy H(Ỹ, P̃^j) (eq. 1) is taken at every position j and
     averaged. The target at position j is the mixup's interpolated target;
@@ -22,7 +26,8 @@ class DenseLoss(BaseModifier):
     ``MixedBatch.dense_target`` (the mask's share pooled to the map), for the
     others (Mixup, ManifoldMix, MultiMix, ...) the global one. With
     self-distillation the teacher is seen densely too (dense distillation,
-    Table 9, last column). Dense MultiMix is dense already and unaffected.
+    Table 9 of the preprint, last column). Dense MultiMix is dense already
+    and unaffected.
 
     Args:
         resolution (int, optional): average-pool the last map to this side

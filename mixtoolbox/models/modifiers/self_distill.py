@@ -1,4 +1,10 @@
-"""Online self-distillation for any mixup (seed 001 §3.3, eq. 9; Table 9)."""
+"""Online self-distillation for any mixup: S. Venkataramanan, E. Kijak,
+L. Amsaleg and Y. Avrithis, "Teach me how to Interpolate a Myriad of
+Embeddings", arXiv preprint, 2022, https://arxiv.org/abs/2206.14868 (the
+version reviewed for ICLR 2023, https://openreview.net/forum?id=iF0B-U0J5fG),
+§3.3, eq. (9), Table 9. Section, equation and table numbers are this
+preprint's: self-distillation is not part of the NeurIPS 2023 version,
+https://arxiv.org/abs/2311.05538."""
 import dataclasses
 import numbers
 
@@ -31,7 +37,7 @@ class SelfDistill(BaseModifier):
     term is the mixup's own loss with the teacher's probabilities as
     targets, so it follows the mixup (eq. 15 weights for Dense MultiMix, per
     position under DenseLoss). Plain iterations of the policy are distilled
-    too (seed 001 Table 9, "Baseline + distil").
+    too (Table 9, "Baseline + distil").
 
     The teacher (a submodule, so it follows ``train()``/``eval()`` and is
     saved in checkpoints) copies the student's
@@ -40,11 +46,13 @@ class SelfDistill(BaseModifier):
     optimiser step; it starts as a copy of the student.
 
     Args:
-        gamma (float): γ in [0, 1]. Defaults to 0.5 (seed 001 App. A.1).
+        gamma (float): γ in [0, 1]. Defaults to 0.5 (App. A.1).
         momentum (float): EMA weight of the new student weights per step,
             in (0, 1): teacher ← (1 − momentum) teacher + momentum student.
             Defaults to 0.001 (decay 0.999, the mean-teacher value of
-            Tarvainen & Valpola 2017; seed 001 does not state it).
+            Tarvainen & Valpola, "Mean teachers are better role models",
+            NeurIPS 2017, https://arxiv.org/abs/1703.01780; the
+            self-distillation paper does not state it).
 
     Example:
         >>> cfg = dict(type='MixupClassifier', ...,

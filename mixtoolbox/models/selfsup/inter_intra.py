@@ -57,16 +57,18 @@ class InterIntraMix(BaseMixup):
         [0.8999999761581421, 0.8999999761581421, 0.75, 0.8999999761581421]
     """
     needs_labels = True
+    pairwise = True
 
     def __init__(self, inter: dict = dict(type='CutMix', alpha=2.0),
                  intra: dict = dict(type='Mixup', alpha=0.2)):
         self.inter, self.intra = build_mixup(inter), build_mixup(intra)
         for name, mixup in (('inter', self.inter), ('intra', self.intra)):
             if not mixup.model_free or mixup.space != 'input' or \
-                    getattr(mixup, 'needs_labels', False):
+                    mixup.needs_labels:
                 raise ValueError(f'InterIntraMix: `{name}` must be a model-'
                                  'free input mixup (e.g. CutMix, Mixup), got '
                                  f'{mixup.name}')
+        self.inplace = self.inter.inplace or self.intra.inplace
 
     @staticmethod
     def _own(params: dict) -> dict:

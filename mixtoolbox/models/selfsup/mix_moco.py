@@ -243,7 +243,7 @@ class MixMoCo(MoCo, BuildsInOwnScope):
         if mixup is not None and x_q.size(0) > 1:
             labels = self.pseudo_labels(
                 data_samples, x_q.device,
-                mixup.name if getattr(mixup, 'needs_labels', False) else None)
+                mixup.name if mixup.needs_labels else None)
             z_m, lam, index = self.mixed_embedding(mixup, x_q, x_k, labels)
             own, partner = self.mix_targets(k, k_q)
             losses['loss_mix'] = self.mix_loss_weight * mixed_nce(

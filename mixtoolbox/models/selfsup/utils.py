@@ -5,13 +5,14 @@ Discriminative Visual Representation Learning with Scenario-Agnostic Mixup",
 arXiv:2111.15454v1, 2021, https://arxiv.org/abs/2111.15454v1 (numbered as in
 that first arXiv version; later versions are revised).
 """
-import inspect
 from typing import Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+
+from mixtoolbox.models.mixups.base import BaseMixup
 
 
 def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
@@ -48,13 +49,12 @@ def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
 
 
 def check_instance_mixup(mixup, owner: str) -> None:
-    """Eq. (4) needs a pairwise mixup (λ and a partner index) that runs
-    without a classifier."""
-    params = inspect.signature(mixup.mix).parameters
-    if 'index' not in params:
-        raise ValueError(f'{owner}: {mixup.name} is not a pairwise mixup (its '
-                         '`mix` takes no partner `index`); eq. (4) needs '
-                         'pairs: use Mixup, CutMix, ResizeMix, FMix, '
+    """Eq. (4) needs a pairwise mixup (λ and a partner index, declared by
+    ``BaseMixup.pairwise``) that runs without a classifier."""
+    if not (isinstance(mixup, BaseMixup) and mixup.pairwise):
+        raise ValueError(f'{owner}: {type(mixup).__name__} is not a pairwise '
+                         'mixup of mixtoolbox (BaseMixup.pairwise); eq. (4) '
+                         'needs pairs: use Mixup, CutMix, ResizeMix, FMix, '
                          'GridMix, SmoothMix, ManifoldMix or InterIntraMix')
     if mixup.space == 'input' and not mixup.model_free:
         raise ValueError(f'{owner}: {mixup.name} needs a classifier (saliency'
