@@ -1,6 +1,5 @@
 """Install mixtoolbox: ``pip install -e .`` (see README for the full stack)."""
 import os.path as osp
-
 from setuptools import find_packages, setup
 
 
@@ -14,7 +13,8 @@ def read_requirements(name):
 
 def read_version():
     scope = {}
-    with open(osp.join(osp.dirname(__file__), 'mixtoolbox', 'version.py')) as f:
+    version_file = osp.join(osp.dirname(__file__), 'mixtoolbox', 'version.py')
+    with open(version_file) as f:
         exec(f.read(), scope)
     return scope['__version__']
 

@@ -25,20 +25,23 @@ from mmpretrain.registry import LOOPS as MMPRE_LOOPS
 from mmpretrain.registry import METRICS as MMPRE_METRICS
 from mmpretrain.registry import MODEL_WRAPPERS as MMPRE_MODEL_WRAPPERS
 from mmpretrain.registry import MODELS as MMPRE_MODELS
-from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS as \
-    MMPRE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmpretrain.registry import (
+    OPTIM_WRAPPER_CONSTRUCTORS as MMPRE_OPTIM_WRAPPER_CONSTRUCTORS,
+)
 from mmpretrain.registry import OPTIM_WRAPPERS as MMPRE_OPTIM_WRAPPERS
 from mmpretrain.registry import OPTIMIZERS as MMPRE_OPTIMIZERS
 from mmpretrain.registry import PARAM_SCHEDULERS as MMPRE_PARAM_SCHEDULERS
+from mmpretrain.registry import (
+    RUNNER_CONSTRUCTORS as MMPRE_RUNNER_CONSTRUCTORS,
+)
 from mmpretrain.registry import RUNNERS as MMPRE_RUNNERS
-from mmpretrain.registry import RUNNER_CONSTRUCTORS as \
-    MMPRE_RUNNER_CONSTRUCTORS
 from mmpretrain.registry import TASK_UTILS as MMPRE_TASK_UTILS
 from mmpretrain.registry import TRANSFORMS as MMPRE_TRANSFORMS
 from mmpretrain.registry import VISBACKENDS as MMPRE_VISBACKENDS
 from mmpretrain.registry import VISUALIZERS as MMPRE_VISUALIZERS
-from mmpretrain.registry import WEIGHT_INITIALIZERS as \
-    MMPRE_WEIGHT_INITIALIZERS
+from mmpretrain.registry import (
+    WEIGHT_INITIALIZERS as MMPRE_WEIGHT_INITIALIZERS,
+)
 
 SCOPE = 'mixtoolbox'
 

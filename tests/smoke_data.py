@@ -118,6 +118,7 @@ def prepare_deepforest(root: str) -> dict:
 def prepare_stardist(root: str) -> dict:
     """Write ``img2d.png`` (8-bit RGB) and ``nuclei.json`` (RLE masks)."""
     import mmcv
+
     from mixtoolbox.transfer.coco import label_image_to_coco, to_rgb8
     wheel = fetch_wheel(STARDIST, osp.join(root, 'wheels'), STARDIST_WHEEL)
     out = osp.join(root, 'stardist')

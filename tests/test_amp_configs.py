@@ -10,8 +10,8 @@ nested in them), modifiers, mixer and hooks — the autocast code paths
 depend on that combination, not on the data set, the schedule or the width.
 The representative is the cheapest config of its combination (a Fashion-
 MNIST CPU config where there is one), and a full-width PreActResNet / ResNet
-is cut to width 8 (as in the Fashion-MNIST configs). Every other config is listed
-as skipped with the config that stands for it."""
+is cut to width 8 (as in the Fashion-MNIST configs). Every other config is
+listed as skipped with the config that stands for it."""
 import os.path as osp
 from types import SimpleNamespace
 
@@ -24,8 +24,14 @@ from mmpretrain.datasets import CIFAR10, CIFAR100
 
 from mixtoolbox.registry import HOOKS
 from mixtoolbox.utils import amp_optim_wrapper
-from .test_configs import (CONFIGS, ROOT, build_for_step, small_loader,
-                           standin_roots)  # noqa: F401 (fixture)
+
+from .test_configs import (
+    CONFIGS,
+    ROOT,
+    build_for_step,
+    small_loader,
+    standin_roots,  # noqa: F401 (fixture)
+)
 
 STEPS = 3
 NARROW = 8

@@ -17,6 +17,7 @@ from mmengine.runner import Runner
 from mmpretrain.datasets import CIFAR10, CIFAR100
 
 from mixtoolbox.registry import MODELS
+
 from . import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))

@@ -96,6 +96,7 @@ def test_default_device_mode_moves_models_and_restores():
     from mmengine.registry import Registry
 
     from mixtoolbox.registry import MODELS
+
     from .conftest import default_device
     build, generator = Registry.build, torch.Generator
     before = torch.get_default_device()

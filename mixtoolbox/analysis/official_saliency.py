@@ -38,7 +38,8 @@ The command line is ``tools/analysis/compare_official_saliency.py``.
 
 Example (the table of docs/methods/saliency_mixups.md)::
 
-    PYTHONPATH=/tmp/gcolib python tools/analysis/compare_official_saliency.py \\
+    PYTHONPATH=/tmp/gcolib \\
+        python tools/analysis/compare_official_saliency.py \\
         --official-dir /tmp/official --rounds 10 --threads 1
 """
 import argparse
@@ -199,9 +200,11 @@ def transport_cost(src, vis, sal, eps):
 
 
 def transport_round(puzzle, args, gen, order):
-    from mixtoolbox.models.mixups.saliency_utils import (move_blocks,
-                                                         pool_saliency,
-                                                         transport_sources)
+    from mixtoolbox.models.mixups.saliency_utils import (
+        move_blocks,
+        pool_saliency,
+        transport_sources,
+    )
     n, size, tsz, eps = (args.batch_size, args.image_size, args.t_size,
                          args.t_eps)
     grid = size // tsz

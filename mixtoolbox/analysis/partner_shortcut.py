@@ -16,7 +16,8 @@ shortcut a target offers. The images and the two views come from the
 config's training pipeline; the model is built from the config untrained.
 
     python tools/selfsup/partner_shortcut.py \\
-        configs/selfsup/mocov2-mixup_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py \\
+        configs/selfsup/\\
+mocov2-mixup_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py \\
         --batches 20 --seed 0
 """
 import argparse

@@ -14,7 +14,8 @@ Runner's parts record every call:
   when evaluating); **backward**: ``optim_wrapper.backward``; **optimizer**:
   ``optim_wrapper.step`` and ``zero_grad``;
 - **hooks**: every method of every registered hook, one row per hook class
-  and stage (logging is ``LoggerHook``, checkpointing ``AtomicCheckpointHook``);
+  and stage (logging is ``LoggerHook``, checkpointing
+  ``AtomicCheckpointHook``);
 - **evaluation**: the val loop (its data loading, forward, the metric's
   ``process`` and ``evaluate``);
 - **set-up**: building the Runner and, inside ``Runner.train``, the loops,

@@ -57,7 +57,7 @@ import torch
 from .common import expand, in_root, machine, quiet_setup, random_batch
 
 BASELINE = 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'
-CONFIGS = ['configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py',
+CONFIGS = ['configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py',  # noqa: E501
            'configs/comixup/comixup_preactresnet18_1xb100-800e_cifar100.py',
            'configs/rmix/rmix_preactresnet18_1xb100-300e_cifar100.py']
 # the method each mixup calls between the saliency and the mixing params

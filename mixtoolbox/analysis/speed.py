@@ -89,7 +89,7 @@ from .common import expand, in_root, machine, quiet_setup, random_batch
 # to the ResNet-50 ImageNet model / pipeline of R50_IMAGENET.
 R50_IMAGENET = 'configs/multimix/multimix_resnet50_8xb128-300e_in1k.py'
 IMAGENET_SUITE = [
-    ('vanilla', 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'),
+    ('vanilla', 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'),  # noqa: E501
     ('mixup', 'configs/mixup/mixup_preactresnet18_1xb100-800e_cifar100.py'),
     ('cutmix', 'configs/cutmix/cutmix_preactresnet18_1xb100-800e_cifar100.py'),
     ('manifoldmix',
@@ -101,8 +101,8 @@ IMAGENET_SUITE = [
      'configs/multimix/multimix-distil_resnet50_8xb128-300e_in1k.py'),
     ('multimix_dense_distil',
      'configs/multimix/multimix-dense-distil_resnet50_8xb128-300e_in1k.py'),
-    ('puzzlemix', 'configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py'),
-    ('comixup', 'configs/comixup/comixup_preactresnet18_1xb100-800e_cifar100.py'),
+    ('puzzlemix', 'configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py'),  # noqa: E501
+    ('comixup', 'configs/comixup/comixup_preactresnet18_1xb100-800e_cifar100.py'),  # noqa: E501
     ('rmix', 'configs/rmix/rmix_preactresnet18_1xb100-300e_cifar100.py'),
     ('automix', 'configs/automix/automix_resnet50_8xb32-300e_in1k.py'),
     ('samix', 'configs/samix/samix_resnet50_8xb32-300e_in1k.py'),
@@ -135,8 +135,8 @@ GOALS = {'multimix': (0.97, '>= 0.97x'),
 # App. A.1), with and without self-distillation, on the PreActResNet-18
 # CIFAR-100 model of R18_CIFAR100; the +distil methods take the two-view
 # pipeline, data preprocessor and SelfDistill modifier of R18_DISTIL.
-R18_CIFAR100 = 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'
-R18_DISTIL = 'configs/multimix/multimix-distil_preactresnet18_1xb128-2000e_cifar100.py'
+R18_CIFAR100 = 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'  # noqa: E501
+R18_DISTIL = 'configs/multimix/multimix-distil_preactresnet18_1xb128-2000e_cifar100.py'  # noqa: E501
 MULTIMIX_SUITE = [
     ('vanilla', []),
     ('multimix', [dict(type='MultiMix', n=1000)]),
@@ -576,8 +576,10 @@ def dense_head_imagenet(device: torch.device, seed: int = 0, m: int = 128,
     classifier, the package's ``DenseMultiMix`` mixing the logits, the dense
     weighted cross-entropy) after one warm-up: wall seconds, and peak memory
     measured as for the training steps (:func:`peak_memory_mib`)."""
-    from mixtoolbox.models.feature_mixups import (DenseMultiMix,
-                                                  dense_weighted_ce)
+    from mixtoolbox.models.feature_mixups import (
+        DenseMultiMix,
+        dense_weighted_ce,
+    )
     r = side * side
     sizes = [('embeddings Z [m, d, r]', m * d * r),
              ('interpolation weights [r, m, n]', r * m * n),

@@ -62,6 +62,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
     import os.path as osp
+
     from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
     if osp.isfile(args.checkpoint):  # a missing one: export_backbone says so
         readable_checkpoint_or_exit(args.checkpoint)

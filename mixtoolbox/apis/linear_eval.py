@@ -4,7 +4,8 @@ top-1 of the last checkpoint with tools/test.py.
 
 Examples:
     python tools/selfsup/linear_eval.py \
-        configs/selfsup/resnet18_8xb32-linear-steplr-100e_stl10.py work_dirs/samix/epoch_400.pth
+        configs/selfsup/resnet18_8xb32-linear-steplr-100e_stl10.py \
+        work_dirs/samix/epoch_400.pth
     python tools/selfsup/linear_eval.py LINEAR_CFG CKPT --seed 1 \
         --work-dir work_dirs/lin --cfg-options train_dataloader.batch_size=64
 

@@ -14,7 +14,8 @@ network. ``--sweep`` draws one pair for λ = 0, 0.1, ..., 1.
 Examples:
     # the config's own mixup(s), 8 training images, one PNG per mixup
     python tools/visualization/mixed_gallery.py \\
-        configs/quickstart/cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py out/
+        configs/quickstart/\\
+cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py out/
     # the learned SAMix Mixer of a trained model, λ sweep for one pair
     python tools/visualization/mixed_gallery.py \\
         configs/samix/samix_preactresnet18_1xb100-800e_cifar100.py out/ \\

@@ -10,7 +10,8 @@ test set and the metrics written to ``<work-dir>/transfer_metrics.json``.
 
 Examples:
     python tools/benchmarks/mmdet_train.py \
-        configs/benchmarks/mmdet/faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py \
+        configs/benchmarks/mmdet/\
+faster-rcnn_r50-c4_8xb2-ms-24000it_voc0712.py \
         --backbone work_dirs/r50_backbone.pth
     torchrun --nproc_per_node=8 tools/benchmarks/mmdet_train.py CFG \
         --backbone B.pth --launcher pytorch

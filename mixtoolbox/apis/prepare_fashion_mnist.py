@@ -6,14 +6,15 @@ decompressed files from its ``data_root``. Nothing is downloaded.
 Each file's IDX header (magic number and sizes) is checked, so a truncated
 or foreign file is refused.
 
-    python tools/dataset_converters/prepare_fashion_mnist.py [--out data/fashion_mnist]
+    python tools/dataset_converters/prepare_fashion_mnist.py \
+        [--out data/fashion_mnist]
 """
 import argparse
 import gzip
-import struct
 import os
 import os.path as osp
 import shutil
+import struct
 import sys
 from typing import Optional, Sequence
 

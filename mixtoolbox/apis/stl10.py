@@ -18,10 +18,10 @@ Written layout (PNG, RGB)::
 
 Pre-training (``configs/selfsup/_base_/stl10_mocov2.py``) reads every image
 under ``train/`` without labels: 100k + 5k = 105k. Linear evaluation
-(``configs/selfsup/resnet18_8xb32-linear-steplr-100e_stl10.py``) reads only the listed
-labelled images (``meta/train.txt``, ``meta/val.txt``), so ``unlabeled/``
-never becomes an 11th class. The test split sits in ``val/`` because the
-evaluation configs validate on it.
+(``configs/selfsup/resnet18_8xb32-linear-steplr-100e_stl10.py``) reads only
+the listed labelled images (``meta/train.txt``, ``meta/val.txt``), so
+``unlabeled/`` never becomes an 11th class. The test split sits in ``val/``
+because the evaluation configs validate on it.
 
     python tools/dataset_converters/stl10.py data/stl10_binary --out data/stl10
 """

@@ -1,7 +1,8 @@
 """Train a mixtoolbox model with the mmengine Runner.
 
 Examples:
-    python tools/train.py configs/quickstart/cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py
+    python tools/train.py \
+        configs/quickstart/cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py
     python tools/train.py CFG --work-dir work_dirs/x --resume --amp
     python tools/train.py CFG --test --test-out metrics.json  # then test
     bash tools/dist_train.sh CFG 8        # 8 processes via torchrun

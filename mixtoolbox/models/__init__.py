@@ -3,8 +3,8 @@ from .classifiers import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .feature_mixups import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
-from .modifiers import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .mixers import *  # noqa: F401,F403
 from .mixups import *  # noqa: F401,F403
+from .modifiers import *  # noqa: F401,F403
 from .selfsup import *  # noqa: F401,F403

@@ -7,8 +7,14 @@ Imports mmdet lazily, so mixtoolbox itself does not need it installed.
 """
 from .coco import label_image_to_coco, to_rgb8, voc_xml_to_coco
 from .detection import PretrainedCheckHook, set_pretrained
-from .export import (ENCODER_PREFIXES, check_mmdet_resnet, export_backbone,
-                     load_state_dict, resnet_arch, select_encoder)
+from .export import (
+                     ENCODER_PREFIXES,
+                     check_mmdet_resnet,
+                     export_backbone,
+                     load_state_dict,
+                     resnet_arch,
+                     select_encoder,
+)
 
 __all__ = [
     'ENCODER_PREFIXES', 'PretrainedCheckHook', 'check_mmdet_resnet',

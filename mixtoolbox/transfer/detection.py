@@ -51,11 +51,11 @@ def _pretrained_targets(model_cfg) -> Dict[str, dict]:
 
 
 def _build(part_cfg) -> torch.nn.Module:
+    # registers ResLayerExtraNorm in mmdet's MODELS
+    import mmpretrain.models.utils.res_layer_extra_norm  # noqa: F401
     from mmdet.registry import MODELS
     from mmdet.utils import register_all_modules
     from mmengine.registry import DefaultScope
-    # registers ResLayerExtraNorm in mmdet's MODELS
-    import mmpretrain.models.utils.res_layer_extra_norm  # noqa: F401
     register_all_modules(init_default_scope=False)
     cfg = copy.deepcopy(dict(part_cfg))
     cfg.pop('init_cfg', None)

@@ -28,6 +28,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from torch.nn.modules.batchnorm import _BatchNorm
 
+
 @HOOKS.register_module()
 class PreciseBNHook(Hook):
     """After the last training iteration, set the running mean / variance

@@ -1,5 +1,7 @@
-from .checkpoint import (allow_mmengine_checkpoint_types,
-                         mmengine_checkpoint_types)
+from .checkpoint import (
+                         allow_mmengine_checkpoint_types,
+                         mmengine_checkpoint_types,
+)
 from .runtime import amp_optim_wrapper, fit_dist_backend
 from .setup_env import register_all_modules
 

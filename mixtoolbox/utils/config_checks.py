@@ -13,8 +13,14 @@ import os
 import os.path as osp
 from typing import Iterable, Optional
 
-from .errors import (ConfigError, MissingFileError, one_line, prepare_hint,
-                     unknown_type, walk)
+from .errors import (
+    ConfigError,
+    MissingFileError,
+    one_line,
+    prepare_hint,
+    unknown_type,
+    walk,
+)
 
 REMOTE = ('http://', 'https://', 'mmcls://', 'open-mmlab://',
           'torchvision://', 'modelzoo://', 's3://')

@@ -20,6 +20,7 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     import mixtoolbox.engine  # noqa: F401
     import mixtoolbox.evaluation  # noqa: F401
     import mixtoolbox.models  # noqa: F401
+
     from .checkpoint import allow_mmengine_checkpoint_types
     allow_mmengine_checkpoint_types()
 

@@ -83,7 +83,8 @@ def lr_of(wrapper, tag):
 
 
 def cosine(base, eta_min, t, period):
-    return eta_min + (base - eta_min) * (1 + math.cos(math.pi * t / period)) / 2
+    return eta_min + (base - eta_min) * (
+        1 + math.cos(math.pi * t / period)) / 2
 
 
 def test_schedulers_touch_only_their_groups():

@@ -11,8 +11,12 @@ from mmpretrain.structures import DataSample
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from mixtoolbox.engine.hooks import (AnnealingHook, MixedGalleryHook,
-                                     MomentumScheduleHook, anneal_value)
+from mixtoolbox.engine.hooks import (
+    AnnealingHook,
+    MixedGalleryHook,
+    MomentumScheduleHook,
+    anneal_value,
+)
 from mixtoolbox.registry import HOOKS
 
 

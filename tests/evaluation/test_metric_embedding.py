@@ -4,8 +4,7 @@ import math
 import pytest
 import torch
 
-from mixtoolbox.evaluation import (AlignmentUniformity, alignment,
-                                   uniformity)
+from mixtoolbox.evaluation import AlignmentUniformity, alignment, uniformity
 
 # four unit vectors at 90° steps; classes {0, 1, 2} and {3}
 Z = torch.tensor([[1., 0.], [0., 1.], [-1., 0.], [0., -1.]])

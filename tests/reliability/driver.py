@@ -13,7 +13,6 @@ import signal
 import sys
 
 
-
 def die():
     sys.stdout.flush()
     sys.stderr.flush()

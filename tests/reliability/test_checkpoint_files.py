@@ -9,11 +9,14 @@ import sys
 import pytest
 import torch
 
-from mixtoolbox.utils.checkpoint import (CheckpointError, check_checkpoint,
-                                         checkpoint_problem)
+from mixtoolbox.utils.checkpoint import (
+    CheckpointError,
+    check_checkpoint,
+    checkpoint_problem,
+)
+
 from .. import standin_data
-from .test_kill_resume import ROOT, arguments, run_killed
-from .test_kill_resume import train_tool
+from .test_kill_resume import ROOT, arguments, run_killed, train_tool
 
 CONFIG = ('configs/quickstart/'
           'cutmix_preactresnet18-w8_1xb128-3e_fashion-mnist.py')

@@ -17,6 +17,7 @@ import pytest
 import torch
 
 from mixtoolbox.apis import train as train_tool
+
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

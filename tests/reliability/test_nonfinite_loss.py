@@ -7,6 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mixtoolbox.engine.hooks import NonFiniteLossError
+
 from .. import standin_data
 from .test_kill_resume import arguments, train_tool
 

@@ -14,6 +14,7 @@ import pytest
 
 from mixtoolbox.apis import test as test_api
 from mixtoolbox.apis import train as train_api
+
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -135,7 +136,8 @@ CASES = {
     'num_classes_head': (QUICK, [], ['model.head.num_classes=100'],
                          ['model.head.num_classes', '100', 'FashionMNIST',
                           'num_classes=10']),
-    'num_classes_preprocessor': (QUICK, [], ['data_preprocessor.num_classes=7'],
+    'num_classes_preprocessor': (QUICK, [],
+                                 ['data_preprocessor.num_classes=7'],
                                  ['data_preprocessor.num_classes', '7',
                                   'num_classes=10']),
     # files
@@ -146,7 +148,8 @@ CASES = {
     'missing_val_data_root': (QUICK, ['--keep-val'], [
         f'val_dataloader.dataset.data_root={MISSING}'],
         ['val_dataloader.dataset.data_root', 'make data']),
-    'empty_data_root': (QUICK, [], ['train_dataloader.dataset.data_root={empty}'],
+    'empty_data_root': (QUICK, [],
+                        ['train_dataloader.dataset.data_root={empty}'],
                         ['data_root', 'FashionMNIST', 'make data']),
     'missing_pretrained': (QUICK, [], [
         'model.backbone.init_cfg.type=Pretrained',
@@ -177,7 +180,8 @@ CASES = {
                     ['optim_wrapper.optimizer', 'learning rate', '-0.1']),
     'unknown_hook': ('unknown_hook', [], [],
                      ['EMAHookk', 'custom_hooks[0].type', 'EMAHook']),
-    'unknown_dataset': (QUICK, [], ['train_dataloader.dataset.type=FashionMNISTT'],
+    'unknown_dataset': (QUICK, [],
+                        ['train_dataloader.dataset.type=FashionMNISTT'],
                         ['FashionMNISTT', 'train_dataloader.dataset.type',
                          'FashionMNIST']),
     'unknown_transform': (QUICK, [],

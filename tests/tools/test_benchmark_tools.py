@@ -21,6 +21,7 @@ from mmengine.runner import Runner
 from mixtoolbox.analysis import accuracy as acc
 from mixtoolbox.analysis import speed
 from mixtoolbox.registry import MODELS
+
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from mixtoolbox.apis import mixed_gallery as tool
+
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

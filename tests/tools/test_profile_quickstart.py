@@ -8,6 +8,7 @@ import os.path as osp
 import pytest
 
 from mixtoolbox.analysis import run_profile as prof
+
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

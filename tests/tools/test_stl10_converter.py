@@ -1,7 +1,7 @@
-"""mixtoolbox.apis.stl10 (tools/dataset_converters/stl10.py) on tiny files in the official binary
-format; both the pre-training and the linear-evaluation config read its
-output (105k = unlabelled + labelled for the first, 10 classes for the
-second)."""
+"""mixtoolbox.apis.stl10 (tools/dataset_converters/stl10.py) on tiny files
+in the official binary format; both the pre-training and the linear-evaluation
+config read its output (105k = unlabelled + labelled for the first, 10 classes
+for the second)."""
 import os.path as osp
 
 import numpy as np

@@ -6,8 +6,14 @@ import json
 import pytest
 from mmengine.config import Config
 
-from .test_train_tools import (QUICKSTART, fmnist_root,  # noqa: F401
-                               small_options, test_tool, train, train_tool)
+from .test_train_tools import (  # noqa: F401
+    QUICKSTART,
+    fmnist_root,
+    small_options,
+    test_tool,
+    train,
+    train_tool,
+)
 
 
 @pytest.mark.slow

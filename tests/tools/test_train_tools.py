@@ -11,6 +11,7 @@ from mmengine.config import Config
 
 from mixtoolbox.apis import test as test_tool
 from mixtoolbox.apis import train as train_tool
+
 from .. import standin_data
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

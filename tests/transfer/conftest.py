@@ -4,8 +4,9 @@ mixtoolbox R-50 checkpoint, its export, and the real smoke data.
 The smoke data comes from two PyPI wheels (deepforest 2.1.0, stardist 0.9.2)
 fetched once by ``tests/smoke_data.py`` with ``pip download --no-deps`` into
 ``data/smoke/wheels`` of the repository (`make test` does it before running
-the tests, through `make smoke-data`); later runs need no network. Tests that need it are skipped
-only when pip cannot reach the registry (any other pip failure fails them).
+the tests, through `make smoke-data`); later runs need no network. Tests
+that need it are skipped only when pip cannot reach the registry (any other
+pip failure fails them).
 """
 import os.path as osp
 
@@ -21,8 +22,12 @@ def load_tool(relpath: str):
     """The code of the script ``tools/<relpath>``: the package module it
     calls (``tools/model_converters/extract_backbone.py`` ->
     ``mixtoolbox.apis.extract_backbone``)."""
-    from mixtoolbox.apis import (extract_backbone, label_image_to_coco,
-                                 mmdet_train, voc_xml_to_coco)
+    from mixtoolbox.apis import (
+        extract_backbone,
+        label_image_to_coco,
+        mmdet_train,
+        voc_xml_to_coco,
+    )
     modules = {'model_converters/extract_backbone.py': extract_backbone,
                'dataset_converters/label_image_to_coco.py':
                label_image_to_coco,

@@ -10,8 +10,11 @@ import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
 
-from mixtoolbox.transfer.coco import (label_image_to_coco, to_rgb8,
-                                      voc_xml_to_coco)
+from mixtoolbox.transfer.coco import (
+    label_image_to_coco,
+    to_rgb8,
+    voc_xml_to_coco,
+)
 
 
 def _load(path):

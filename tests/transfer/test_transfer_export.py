@@ -3,8 +3,13 @@ checks and the command-line tool."""
 import pytest
 import torch
 
-from mixtoolbox.transfer import (check_mmdet_resnet, export_backbone,
-                                 load_state_dict, resnet_arch, select_encoder)
+from mixtoolbox.transfer import (
+    check_mmdet_resnet,
+    export_backbone,
+    load_state_dict,
+    resnet_arch,
+    select_encoder,
+)
 
 
 def _classifier(backbone):

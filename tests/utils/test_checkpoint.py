@@ -6,8 +6,10 @@ import pytest
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 
-from mixtoolbox.utils import (allow_mmengine_checkpoint_types,
-                              mmengine_checkpoint_types)
+from mixtoolbox.utils import (
+    allow_mmengine_checkpoint_types,
+    mmengine_checkpoint_types,
+)
 
 
 def mmengine_like_checkpoint():

@@ -1,7 +1,7 @@
 """Checkpoints that are complete or absent, never half written."""
 import os
-import re
 import os.path as osp
+import re
 from contextlib import contextmanager
 
 from mmengine.dist import is_main_process

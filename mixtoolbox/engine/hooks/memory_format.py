@@ -5,6 +5,7 @@ from mmengine.runner import Runner
 
 from mixtoolbox.models.utils import check_choice
 from mixtoolbox.registry import HOOKS
+
 from .anneal import unwrap
 
 

@@ -10,6 +10,7 @@ from torchvision.utils import make_grid, save_image
 
 from mixtoolbox.models.utils import check_int
 from mixtoolbox.registry import HOOKS
+
 from .anneal import unwrap
 
 

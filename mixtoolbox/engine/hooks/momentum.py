@@ -8,6 +8,7 @@ in that first arXiv version; later versions are revised).
 
 from mixtoolbox.models.utils import in_range
 from mixtoolbox.registry import HOOKS
+
 from .anneal import AnnealingHook
 
 

@@ -9,6 +9,7 @@ from mmengine.hooks import Hook
 
 from mixtoolbox.models.utils import check_bool, check_int
 from mixtoolbox.registry import HOOKS
+
 from .anneal import unwrap
 
 

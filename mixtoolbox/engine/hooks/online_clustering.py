@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from mixtoolbox.models.utils import check_int, check_real
 from mixtoolbox.registry import HOOKS
+
 from .anneal import unwrap
 
 

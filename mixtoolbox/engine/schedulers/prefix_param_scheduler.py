@@ -9,8 +9,12 @@ from mmengine.optim import BaseOptimWrapper, _ParamScheduler
 from torch.optim import Optimizer
 
 from mixtoolbox.registry import PARAM_SCHEDULERS
-from ..optimizers.prefix_group_constructor import (PREFIX_KEY, matches,
-                                                   prefix_list)
+
+from ..optimizers.prefix_group_constructor import (
+    PREFIX_KEY,
+    matches,
+    prefix_list,
+)
 
 
 class _GroupView(BaseOptimWrapper):

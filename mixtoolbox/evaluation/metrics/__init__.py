@@ -1,6 +1,10 @@
 from .calibration import CalibrationError, calibration_errors
-from .embedding import (AlignmentUniformity, RecordEmbeddingHook, alignment,
-                        uniformity)
+from .embedding import (
+                        AlignmentUniformity,
+                        RecordEmbeddingHook,
+                        alignment,
+                        uniformity,
+)
 from .ood import OODDetection, ood_detection_metrics
 from .robustness import fgsm, input_bounds, pgd, robust_error
 

@@ -33,7 +33,8 @@ def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
 
     Samples fall into M equal-width bins I_m = ((m−1)/M, m/M] of their
     confidence p̂_i (Shen et al., arXiv:2406.01417, §IV-H; a confidence of
-    exactly 0 joins the first bin). With acc(B_m) the bin's accuracy and conf(B_m) its mean confidence:
+    exactly 0 joins the first bin). With acc(B_m) the bin's accuracy and
+    conf(B_m) its mean confidence:
 
         ECE = Σ_m |B_m|/n · |acc(B_m) − conf(B_m)|
         OE  = Σ_m |B_m|/n · conf(B_m) · max(conf(B_m) − acc(B_m), 0)

@@ -43,8 +43,11 @@ def ood_detection_metrics(id_scores, ood_scores) -> dict:
         >>> out['det_acc'], out['auroc']
         (0.75, 0.75)
     """
-    from sklearn.metrics import (average_precision_score, roc_auc_score,
-                                 roc_curve)
+    from sklearn.metrics import (
+        average_precision_score,
+        roc_auc_score,
+        roc_curve,
+    )
     id_s = np.asarray(id_scores, dtype=np.float64).ravel()
     ood_s = np.asarray(ood_scores, dtype=np.float64).ravel()
     if id_s.size == 0 or ood_s.size == 0:

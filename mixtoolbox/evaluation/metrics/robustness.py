@@ -7,8 +7,9 @@ E. Kijak, L. Amsaleg, Y. Avrithis, "Teach me how to Interpolate a Myriad of
 Embeddings", https://arxiv.org/abs/2206.14868, §4.2 / Table 3 (App. Table 8
 of their NeurIPS 2023 version, https://arxiv.org/abs/2311.05538), after
 AlignMixup: an 8/255 ℓ∞ ball for FGSM and a 4/255 ℓ∞ ball with step 2/255
-for PGD. Neither paper gives the PGD iteration count or start; we default to 10 steps from a uniform random start in the
-ball (Madry et al.'s PGD); both are arguments.
+for PGD. Neither paper gives the PGD iteration count or start; we default
+to 10 steps from a uniform random start in the ball (Madry et al.'s PGD);
+both are arguments.
 
 ε is measured in [0, 1] pixel space. mmpretrain classifiers see inputs
 normalised by their data preprocessor, x̂ = (x − μ)/σ with x in

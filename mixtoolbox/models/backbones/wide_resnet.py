@@ -12,6 +12,7 @@ import torch.nn as nn
 
 from mixtoolbox.models.utils import check_int, check_real
 from mixtoolbox.registry import MODELS
+
 from .preact_resnet import PreActStages, check_out_indices, make_stage
 
 

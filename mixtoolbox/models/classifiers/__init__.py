@@ -1,5 +1,9 @@
-from mixtoolbox.models.utils.policy import (MixPolicy, build_mixup,
-                                            registered_mixups)
+from mixtoolbox.models.utils.policy import (
+                                            MixPolicy,
+                                            build_mixup,
+                                            registered_mixups,
+)
+
 from .automix_classifier import AutoMixClassifier
 from .mixup_classifier import MixupClassifier
 

@@ -17,10 +17,16 @@ from torch import Tensor
 
 from mixtoolbox.models.losses import EtaBalancedLoss  # noqa: F401 (registers)
 from mixtoolbox.models.mixers.step import MixerStep
-from mixtoolbox.models.utils import (MomentumEncoder, check_bool, check_real,
-                                     paper_momentum, stage_output)
+from mixtoolbox.models.utils import (
+    MomentumEncoder,
+    check_bool,
+    check_real,
+    paper_momentum,
+    stage_output,
+)
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
+
 from .mixup_classifier import MixupClassifier
 
 

@@ -13,8 +13,11 @@ from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.structures import DataSample
 from torch import Tensor, nn
 
-from mixtoolbox.models.heads.dense_head import (classify, dense_map,
-                                                linear_classifier)
+from mixtoolbox.models.heads.dense_head import (
+    classify,
+    dense_map,
+    linear_classifier,
+)
 from mixtoolbox.models.mixups.base import BaseMixup
 from mixtoolbox.models.modifiers.base import BaseModifier
 from mixtoolbox.models.utils import MixPolicy

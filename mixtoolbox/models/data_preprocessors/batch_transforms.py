@@ -26,8 +26,12 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 from torch import Tensor
 
-from mixtoolbox.models.utils import (check_choice, check_int, check_real,
-                                     in_range)
+from mixtoolbox.models.utils import (
+    check_choice,
+    check_int,
+    check_real,
+    in_range,
+)
 from mixtoolbox.registry import MODELS
 
 

@@ -1,4 +1,4 @@
-"""mmpretrain's classification data preprocessor plus batch-level transforms."""
+"""mmpretrain's classification data preprocessor plus batch transforms."""
 from typing import List, Optional, Sequence
 
 import torch
@@ -6,6 +6,7 @@ from mmpretrain.models.utils import ClsDataPreprocessor
 from torch import Tensor
 
 from mixtoolbox.registry import MODELS
+
 from .batch_transforms import BatchTransform
 
 

@@ -1,10 +1,17 @@
 from mixtoolbox.models.utils import stage_names
+
 from .alignmix import AlignMix
 from .base import FeatureMixup, forward_mixed_at
 from .dense_multimix import DenseMultiMix
-from .functional import (aligned_mix, attention, dense_multimix,
-                         dense_weighted_ce, multimix, sample_dirichlet,
-                         sinkhorn_plan)
+from .functional import (
+                         aligned_mix,
+                         attention,
+                         dense_multimix,
+                         dense_weighted_ce,
+                         multimix,
+                         sample_dirichlet,
+                         sinkhorn_plan,
+)
 from .manifoldmix import ManifoldMix
 from .multimix import MultiMix
 

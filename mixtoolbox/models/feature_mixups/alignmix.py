@@ -11,6 +11,7 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive, stage_names
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import FeatureMixup, forward_mixed_at
 from .functional import aligned_mix, sinkhorn_plan
 

@@ -12,9 +12,16 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import FeatureMixup
-from .functional import (ATTENTIONS, NONLINEARITIES, attention,
-                         dense_multimix, dense_weighted_ce, sample_dirichlet)
+from .functional import (
+    ATTENTIONS,
+    NONLINEARITIES,
+    attention,
+    dense_multimix,
+    dense_weighted_ce,
+    sample_dirichlet,
+)
 from .multimix import check_alpha_range, check_n
 
 

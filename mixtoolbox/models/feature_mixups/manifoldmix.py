@@ -12,6 +12,7 @@ from mixtoolbox.models.mixups.base import concat_batches
 from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import FeatureMixup, forward_mixed_at
 
 

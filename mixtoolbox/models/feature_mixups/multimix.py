@@ -11,6 +11,7 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import FeatureMixup, forward_mixed_at
 from .functional import multimix, sample_dirichlet
 

@@ -22,6 +22,7 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive, in_range, stage_at
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
+
 from .mixer import adjust_mask
 
 

@@ -11,6 +11,7 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import BaseMixup
 
 # (y1, y2, x1, x2): rows y1 … y2 − 1 and columns x1 … x2 − 1

@@ -8,6 +8,7 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import BaseMixup
 
 

@@ -13,11 +13,16 @@ from torch import Tensor
 from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import concat_batches
 from .graphcut import solve_convex_grid
 from .saliency_mixup import SaliencyMixup
-from .saliency_utils import (move_blocks, pixel_scale, pool_saliency,
-                             transport_sources)
+from .saliency_utils import (
+    move_blocks,
+    pixel_scale,
+    pool_saliency,
+    transport_sources,
+)
 
 
 @BATCH_AUGMENTS.register_module()

@@ -10,6 +10,7 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import BaseMixup
 from .cutmix import Box, box_lam, paste_box, pasted_batch
 

@@ -13,6 +13,7 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .saliency_mixup import SaliencyMixup
 
 

@@ -15,6 +15,7 @@ from typing import List, Optional, Sequence, Tuple
 from torch import Tensor
 
 from mixtoolbox.structures import MixedBatch
+
 from .base import BaseMixup
 from .saliency_utils import bce_softmax_loss, saliency_pass
 

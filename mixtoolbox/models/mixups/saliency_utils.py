@@ -93,7 +93,8 @@ def _block_dist(side: int, device) -> Tensor:
     key = (side, str(device))
     if key not in _BLOCK_DIST:
         yx = torch.stack(torch.meshgrid(
-            torch.arange(side, device=device), torch.arange(side, device=device),
+            torch.arange(side, device=device),
+            torch.arange(side, device=device),
             indexing='ij'), -1)
         yx = yx.reshape(-1, 2).to(device, torch.float32)
         _BLOCK_DIST[key] = torch.cdist(yx, yx).pow(2) / max(side - 1, 1) ** 2

@@ -9,6 +9,7 @@ from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
+
 from .base import BaseMixup
 
 

@@ -11,6 +11,7 @@ from torch import Tensor
 from mixtoolbox.models.heads.dense_head import DenseView, linear_classifier
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
+
 from .base import BaseModifier
 
 

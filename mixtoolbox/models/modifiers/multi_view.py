@@ -1,7 +1,6 @@
 """A data preprocessor for two (or more) views of every image."""
-from torch import Tensor
-
 from mmpretrain.models.utils import ClsDataPreprocessor
+from torch import Tensor
 
 from mixtoolbox.registry import MODELS
 

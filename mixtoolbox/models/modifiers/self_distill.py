@@ -12,6 +12,7 @@ import torch
 from mmengine.model import ExponentialMovingAverage
 
 from mixtoolbox.registry import MODELS
+
 from .base import BaseModifier
 
 MULTIVIEW_HINT = (

@@ -20,10 +20,16 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from mixtoolbox.models.mixups.base import BaseMixup
-from mixtoolbox.models.utils import (MixPolicy, MomentumEncoder,
-                                     check_choice, check_int, check_real,
-                                     paper_momentum)
+from mixtoolbox.models.utils import (
+    MixPolicy,
+    MomentumEncoder,
+    check_choice,
+    check_int,
+    check_real,
+    paper_momentum,
+)
 from mixtoolbox.registry import MODELS, BuildsInOwnScope
+
 from .dist_utils import batch_shuffle, batch_unshuffle
 from .utils import QueryEncoder, check_instance_mixup, mixed_nce
 

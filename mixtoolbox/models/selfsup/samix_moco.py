@@ -18,6 +18,7 @@ from torch.func import functional_call
 from mixtoolbox.models.mixers.step import MixerStep
 from mixtoolbox.models.utils import check_choice, check_int, stage_output
 from mixtoolbox.registry import MODELS
+
 from .dist_utils import batch_shuffle, batch_unshuffle
 from .mix_moco import MixMoCo
 from .utils import mixed_nce

@@ -2,17 +2,17 @@
 
 MoCo (He et al., "Momentum Contrast for Unsupervised Visual Representation
 Learning", CVPR 2020, https://arxiv.org/abs/1911.05722, Algorithm 1)
-updates the key encoder as θ_k ← m θ_k + (1 − m) θ_q over the *parameters*; its BatchNorm running
-statistics are the key encoder's own, collected by its train-mode forward
-passes. SAMix/AutoMix's momentum pipeline (S. Li, Z. Liu, D. Wu, Z. Liu,
-S. Z. Li, "Boosting Discriminative Visual Representation Learning with
-Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
-https://arxiv.org/abs/2111.15454v1, eq. (12) as numbered there; Z. Liu et
-al., "AutoMix: Unveiling the Power of Mixup for Stronger Classifiers",
-ECCV 2022, https://arxiv.org/abs/2103.13027) does the same in the authors'
-code. mmengine's ``ExponentialMovingAverage`` offers two other
-readings: copy the online buffers at every update (``update_buffers=False``)
-or average them too (``update_buffers=True``); this class keeps neither.
+updates the key encoder as θ_k ← m θ_k + (1 − m) θ_q over the
+*parameters*; its BatchNorm running statistics are the key encoder's own,
+collected by its train-mode forward passes. SAMix/AutoMix's momentum pipeline
+(S. Li, Z. Liu, D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual
+Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
+2021, https://arxiv.org/abs/2111.15454v1, eq. (12) as numbered there; Z. Liu et
+al., "AutoMix: Unveiling the Power of Mixup for Stronger Classifiers", ECCV
+2022, https://arxiv.org/abs/2103.13027) does the same in the authors' code.
+mmengine's ``ExponentialMovingAverage`` offers two other readings: copy the
+online buffers at every update (``update_buffers=False``) or average them too
+(``update_buffers=True``); this class keeps neither.
 """
 import torch.nn as nn
 from mmengine.model import ExponentialMovingAverage

@@ -10,6 +10,7 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from mixtoolbox.registry import BATCH_AUGMENTS, own_scope
+
 from .validators import in_range
 
 

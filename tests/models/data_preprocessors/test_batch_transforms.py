@@ -8,8 +8,11 @@ from mmpretrain.datasets.transforms import RandomCrop, RandomFlip
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.structures import DataSample
 
-from mixtoolbox.models import (BatchRandomCrop, BatchRandomFlip,
-                               BatchTransformClsDataPreprocessor)
+from mixtoolbox.models import (
+    BatchRandomCrop,
+    BatchRandomFlip,
+    BatchTransformClsDataPreprocessor,
+)
 from mixtoolbox.registry import MODELS
 
 MEAN, STD = 72.94, 90.02
@@ -44,8 +47,8 @@ def test_crop_smaller_than_image_and_uint8():
     out = crop.apply(x, **params)
     assert out.shape == (6, 2, 3, 3) and out.dtype == torch.uint8
     for i in range(6):
-        t, l = int(params['top'][i]), int(params['left'][i])
-        assert torch.equal(out[i], x[i, :, t:t + 3, l:l + 3])
+        t, lf = int(params['top'][i]), int(params['left'][i])
+        assert torch.equal(out[i], x[i, :, t:t + 3, lf:lf + 3])
 
 
 def test_crop_offsets_uniform_and_seeded():
@@ -102,7 +105,8 @@ def test_crop_bad_inputs_and_params():
     with pytest.raises(ValueError, match='4-D'):
         crop(torch.zeros(3, 8, 8))
     crop = BatchRandomCrop(crop_size=5, padding=1)
-    with pytest.raises(ValueError, match=r'`top` offsets must lie in \[0, 2\]'):
+    with pytest.raises(ValueError,
+                       match=r'`top` offsets must lie in \[0, 2\]'):
         crop.apply(batch(w=5), top=torch.full((6, ), 3),
                    left=torch.zeros(6, dtype=torch.long))
     with pytest.raises(ValueError, match='`left` must have shape'):

@@ -4,8 +4,14 @@ import torch
 import torch.nn.functional as F
 
 from mixtoolbox.models.feature_mixups.functional import (
-    aligned_mix, attention, dense_multimix, dense_weighted_ce, multimix,
-    sample_dirichlet, sinkhorn_plan)
+    aligned_mix,
+    attention,
+    dense_multimix,
+    dense_weighted_ce,
+    multimix,
+    sample_dirichlet,
+    sinkhorn_plan,
+)
 
 
 def _simplex(*shape):
@@ -140,7 +146,8 @@ def test_identity_lambda_gives_plain_cross_entropy():
                                      torch.full((m, r), 1.0 / r))
     assert torch.allclose(mixed, logits)
     assert torch.allclose(dense_weighted_ce(mixed, y_mix, s),
-                          F.cross_entropy(logits, labels[:, None].expand(-1, r)))
+                          F.cross_entropy(logits,
+                                          labels[:, None].expand(-1, r)))
 
 
 def test_all_zero_attention_position_is_guarded():

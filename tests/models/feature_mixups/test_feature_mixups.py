@@ -3,9 +3,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mixtoolbox.models.feature_mixups import (AlignMix, DenseMultiMix,
-                                              ManifoldMix, MultiMix,
-                                              dense_multimix, multimix)
+from mixtoolbox.models.feature_mixups import (
+    AlignMix,
+    DenseMultiMix,
+    ManifoldMix,
+    MultiMix,
+    dense_multimix,
+    multimix,
+)
 from mixtoolbox.models.utils import MixPolicy
 from mixtoolbox.registry import MODELS
 

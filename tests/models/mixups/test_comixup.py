@@ -7,8 +7,12 @@ import torch.nn.functional as F
 
 from mixtoolbox.models.mixups import CoMixup, comixup
 from mixtoolbox.models.mixups.comixup import _resolve
-from mixtoolbox.models.mixups.graphcut import (grid_energy, swap_grid,
-                                               swap_grid_uniform)
+from mixtoolbox.models.mixups.graphcut import (
+    grid_energy,
+    swap_grid,
+    swap_grid_uniform,
+)
+
 from .saliency_helpers import check_end_to_end
 
 

@@ -13,8 +13,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mixtoolbox.models.mixups import (BaseMixup, CoMixup, PuzzleMix, RMix,
-                                      SaliencyMixup)
+from mixtoolbox.models.mixups import (
+    BaseMixup,
+    CoMixup,
+    PuzzleMix,
+    RMix,
+    SaliencyMixup,
+)
 from mixtoolbox.models.selfsup.utils import check_instance_mixup
 from mixtoolbox.registry import BATCH_AUGMENTS
 

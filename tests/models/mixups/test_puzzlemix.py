@@ -6,10 +6,16 @@ import torch
 import torch.nn.functional as F
 
 from mixtoolbox.models.mixups import PuzzleMix
-from mixtoolbox.models.mixups.graphcut import (grid_energy, solve_convex_grid,
-                                               swap_grid)
-from mixtoolbox.models.mixups.saliency_utils import (move_blocks,
-                                                     transport_sources)
+from mixtoolbox.models.mixups.graphcut import (
+    grid_energy,
+    solve_convex_grid,
+    swap_grid,
+)
+from mixtoolbox.models.mixups.saliency_utils import (
+    move_blocks,
+    transport_sources,
+)
+
 from .saliency_helpers import check_end_to_end
 
 ONE = torch.ones(3)

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from mixtoolbox.models.mixups import RMix
+
 from .saliency_helpers import check_end_to_end
 
 

@@ -5,9 +5,11 @@ import pytest
 import torch
 
 from mixtoolbox.models.mixups import SaliencyMix
-from mixtoolbox.models.mixups.saliencymix import (fine_grained_saliency,
-                                                  saliency_peaks,
-                                                  spectral_residual_saliency)
+from mixtoolbox.models.mixups.saliencymix import (
+    fine_grained_saliency,
+    saliency_peaks,
+    spectral_residual_saliency,
+)
 
 # (top, left) of a bright 4x4 square on a dim noisy 32x32 background
 BLOBS = [(5, 20), (24, 3), (14, 12), (2, 2)]
@@ -16,8 +18,8 @@ BLOBS = [(5, 20), (24, 3), (14, 12), (2, 2)]
 def blob_images():
     g = torch.Generator().manual_seed(0)
     x = 0.1 * torch.rand(len(BLOBS), 3, 32, 32, generator=g)
-    for i, (t, l) in enumerate(BLOBS):
-        x[i, :, t:t + 4, l:l + 4] += 1.0
+    for i, (t, lf) in enumerate(BLOBS):
+        x[i, :, t:t + 4, lf:lf + 4] += 1.0
     return x
 
 
@@ -28,10 +30,10 @@ def test_saliency_peak_per_image_on_its_object():
     # (the fine-grained detector rescales its on and off channels apart:
     # the darkest spot of the background ties with the blob there)
     peaks = saliency_peaks(x, detector='spectral_residual')
-    for (r, c), (t, l) in zip(peaks.tolist(), BLOBS):
-        assert t - 1 <= r <= t + 4 and l - 1 <= c <= l + 4
+    for (r, c), (t, lf) in zip(peaks.tolist(), BLOBS):
+        assert t - 1 <= r <= t + 4 and lf - 1 <= c <= lf + 4
 
-        assert t - 1 <= r <= t + 4 and l - 1 <= c <= l + 4
+        assert t - 1 <= r <= t + 4 and lf - 1 <= c <= lf + 4
 
 
 def test_centres_come_from_the_source_image():
@@ -154,8 +156,8 @@ def test_spectral_residual_log_amplitude():
     assert not torch.allclose(log_map, opencv_map)
     for detector in ('spectral_residual', 'spectral_residual_opencv'):
         peaks = saliency_peaks(x, detector=detector)
-        for (r, c), (t, l) in zip(peaks.tolist(), BLOBS):
-            assert t - 1 <= r <= t + 4 and l - 1 <= c <= l + 4
+        for (r, c), (t, lf) in zip(peaks.tolist(), BLOBS):
+            assert t - 1 <= r <= t + 4 and lf - 1 <= c <= lf + 4
 
 
 def test_boxes_per_batch_use_the_first_source():

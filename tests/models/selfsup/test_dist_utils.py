@@ -7,8 +7,11 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mixtoolbox.models.selfsup import (batch_shuffle, batch_unshuffle,
-                                       gather_with_grad)
+from mixtoolbox.models.selfsup import (
+    batch_shuffle,
+    batch_unshuffle,
+    gather_with_grad,
+)
 
 
 def _free_port():

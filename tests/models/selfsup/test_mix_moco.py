@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from mixtoolbox.models.selfsup import InterIntraMix, mixed_nce
+
 from .helpers import build, samples, views
 
 

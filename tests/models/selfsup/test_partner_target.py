@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mixtoolbox.models.selfsup import mix_moco, samix_moco
+
 from .helpers import build, samples, views
 
 STAGES = ['layer1', 'layer2', 'layer3', 'layer4']

@@ -11,9 +11,17 @@ import torch.nn as nn
 from mixtoolbox.models.classifiers import AutoMixClassifier
 from mixtoolbox.models.mixers import MixerStep
 from mixtoolbox.models.selfsup import MixMoCo, SAMixMoCo
-from mixtoolbox.models.utils import (BadValueError, check_bool, check_choice,
-                                     check_int, check_positive, check_real,
-                                     in_range, stage_at, stage_output)
+from mixtoolbox.models.utils import (
+    BadValueError,
+    check_bool,
+    check_choice,
+    check_int,
+    check_positive,
+    check_real,
+    in_range,
+    stage_at,
+    stage_output,
+)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
