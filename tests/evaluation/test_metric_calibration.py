@@ -1,4 +1,5 @@
-"""ECE / OE against values computed by hand from seed 002 §IV-H's equations
+"""ECE / OE against values computed by hand from §IV-H's equations of Shen et al., "Mixup Augmentation with Multiple
+Interpolations" (arXiv:2406.01417)
 (and Thulasidasan et al.'s OE)."""
 import pytest
 import torch
@@ -25,7 +26,7 @@ def test_two_bins_by_hand():
 
 
 def test_ten_bins_by_hand():
-    # M = 10 (seed 002): every sample has its own bin, so
+    # M = 10 (Shen et al.): every sample has its own bin, so
     # ECE = (.375 + .5 + .25 + 1) / 4 = .53125,
     # OE  = (.375*.375 + 0 + 0 + 1*1) / 4 = .28515625
     out = calibration_errors(CONF, CORRECT, num_bins=10)

@@ -1,4 +1,4 @@
-"""AutoMix / SAMix momentum pipeline (seed 003 App. A.1.2) on a tiny
+"""AutoMix / SAMix momentum pipeline (SAMix, arXiv:2111.15454v1, App. A.1.2) on a tiny
 PreActResNet (width 8, 32×32, batch 4)."""
 import pytest
 import torch

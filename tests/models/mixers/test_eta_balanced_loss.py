@@ -1,4 +1,4 @@
-"""η-balanced mixup loss, seed 003 eqs. (6) and (8)."""
+"""η-balanced mixup loss, SAMix (arXiv:2111.15454v1) eqs. (6), (8)."""
 import math
 
 import pytest

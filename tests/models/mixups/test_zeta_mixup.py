@@ -64,7 +64,7 @@ def test_autocast_keeps_targets_exact():
 def test_errors():
     with pytest.raises(ValueError, match='gamma'):
         ZetaMixup(gamma=0)
-    # issue 3: the p-series needs γ > 1
+    # the p-series needs γ > 1
     for gamma in (1, 1.0, 0.5):
         with pytest.raises(ValueError, match='`gamma` must be a number > 1'):
             ZetaMixup(gamma=gamma)

@@ -1,4 +1,4 @@
-"""MoCo v2 + mixup (cross-view, eq. 4 of seed 003) and Inter-Intra*."""
+"""MoCo v2 + mixup (cross-view, SAMix eq. 4) and Inter-Intra*."""
 import pytest
 import torch
 import torch.nn.functional as F

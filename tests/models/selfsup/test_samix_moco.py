@@ -1,4 +1,4 @@
-"""SAMix-I / SAMix-C in MoCo v2 (seed 003 App. A.1.3)."""
+"""SAMix-I / SAMix-C in MoCo v2 (SAMix, arXiv:2111.15454v1, App. A.1.3)."""
 import pytest
 import torch
 
