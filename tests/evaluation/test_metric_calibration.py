@@ -1,6 +1,6 @@
-"""ECE / OE against values computed by hand from §IV-H's equations of Shen et al., "Mixup Augmentation with Multiple
-Interpolations" (arXiv:2406.01417)
-(and Thulasidasan et al.'s OE)."""
+"""ECE / OE against values computed by hand from §IV-H's equations of Shen et
+al., "Mixup Augmentation with Multiple Interpolations" (arXiv:2406.01417) (and
+Thulasidasan et al.'s OE)."""
 import pytest
 import torch
 from mmengine.evaluator import Evaluator

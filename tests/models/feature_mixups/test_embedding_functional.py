@@ -1,4 +1,5 @@
-"""MultiMix (arXiv:2206.14868) eqs. (6)-(15) on injected randomness: the functional contract."""
+"""MultiMix (arXiv:2206.14868) eqs. (6)-(15) on injected randomness: the
+functional contract."""
 import pytest
 import torch
 import torch.nn.functional as F

@@ -1,5 +1,5 @@
-"""AutoMix / SAMix momentum pipeline (SAMix, arXiv:2111.15454v1, App. A.1.2) on a tiny
-PreActResNet (width 8, 32×32, batch 4)."""
+"""AutoMix / SAMix momentum pipeline (SAMix, arXiv:2111.15454v1, App. A.1.2) on
+a tiny PreActResNet (width 8, 32×32, batch 4)."""
 import pytest
 import torch
 import torch.nn.functional as F

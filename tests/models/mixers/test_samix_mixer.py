@@ -1,4 +1,5 @@
-"""SAMix / AutoMix Mixer: eq. (9) of SAMix (arXiv:2111.15454v1), γ, mask loss, λ adjusting."""
+"""SAMix / AutoMix Mixer: eq. (9) of SAMix (arXiv:2111.15454v1), γ, mask loss,
+λ adjusting."""
 import math
 
 import pytest

@@ -76,8 +76,9 @@ def test_cutmix_boxes_share_centre_and_nest():
 
 
 def test_cutmix_shared_centre_exact():
-    """multi-mix (arXiv:2406.01417) §III-A2: one centre uniform over the image, box k with sides
-    √(1 − λ_k)·(H, W) (λ_k = share of x_i here), clipped as in CutMix."""
+    """multi-mix (arXiv:2406.01417) §III-A2: one centre uniform over the image,
+    box k with sides √(1 − λ_k)·(H, W) (λ_k = share of x_i here), clipped as in
+    CutMix."""
     x = torch.rand(2, 1, 12, 10)
     multi = MultiInterp(dict(type='CutMix'), k=4)
     np.random.seed(7)
@@ -125,7 +126,8 @@ def tiny_classifier(policy):
 
 
 def test_loss_is_mean_over_k_times_n_samples():
-    """multi-mix (arXiv:2406.01417) eq. (7): every one of the K·B mixed samples weighs 1/(KB)."""
+    """multi-mix (arXiv:2406.01417) eq. (7): every one of the K·B mixed
+    samples weighs 1/(KB)."""
     torch.manual_seed(0)
     model = tiny_classifier([dict(type='MultiInterp',
                                   mixup=dict(type='CutMix'), k=3)])
