@@ -15,10 +15,13 @@ import os.path as osp
 import re
 import sys
 import zipfile
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional
 
 import numpy as np
 import torch
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
 
 
 def _numpy_checkpoint_types():
@@ -37,7 +40,7 @@ def _numpy_checkpoint_types():
     return types
 
 
-def mmengine_checkpoint_types():
+def mmengine_checkpoint_types() -> List[type]:
     """The non-tensor globals found in mmengine training checkpoints."""
     from mmengine.logging.history_buffer import HistoryBuffer
     # bytes: an empty numpy array (e.g. a fresh HistoryBuffer) pickles its
@@ -119,7 +122,8 @@ def step_checkpoints(work_dir: str) -> list:
                                                            reverse=True)]
 
 
-def newest_readable_checkpoint(work_dir: str, skip=()) -> Optional[str]:
+def newest_readable_checkpoint(work_dir: str, skip: Iterable[str] = ()
+                               ) -> Optional[str]:
     """The newest ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir`` that
     loads, leaving out the paths in ``skip``."""
     skip = {osp.abspath(p) for p in skip}
@@ -158,7 +162,7 @@ def readable_checkpoint_or_exit(path: str) -> str:
         raise SystemExit(1) from None
 
 
-def resolve_resume(cfg, log=print) -> None:
+def resolve_resume(cfg: 'Config', log: Callable[[str], Any] = print) -> None:
     """Check the checkpoint a ``--resume`` run starts from, in place on the
     config (``cfg.resume`` / ``cfg.load_from``).
 

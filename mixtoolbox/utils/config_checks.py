@@ -11,7 +11,7 @@ the field and the values it may take.
 import inspect
 import os
 import os.path as osp
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from .errors import (
     ConfigError,
@@ -21,6 +21,9 @@ from .errors import (
     unknown_type,
     walk,
 )
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
 
 REMOTE = ('http://', 'https://', 'mmcls://', 'open-mmlab://',
           'torchvision://', 'modelzoo://', 's3://')
@@ -72,7 +75,7 @@ def _datasets(cfg, loader):
             yield path, sub
 
 
-def load_config(path: str):
+def load_config(path: str) -> 'Config':
     """``Config.fromfile`` with a missing file or a syntax error (in the file
     or one of its ``_base_`` files) as a one-line :class:`ConfigError`."""
     from mmengine.config import Config
@@ -127,7 +130,7 @@ def _runner_parts(cfg, training: bool):
             yield reg.METRICS, path, metric
 
 
-def check_types(cfg, training: bool = True) -> None:
+def check_types(cfg: 'Config', training: bool = True) -> None:
     """Every ``type`` of the optimizer, schedulers, hooks, data sets,
     transforms, samplers and metrics is registered (checked now rather than
     after the model is built; mmengine also reports an unknown optimizer
@@ -141,7 +144,7 @@ def check_types(cfg, training: bool = True) -> None:
 
 
 # ----------------------------------------------------------------- files
-def check_pretrained_files(cfg) -> None:
+def check_pretrained_files(cfg: 'Config') -> None:
     """Local weight files named by ``init_cfg=dict(type='Pretrained')``,
     ``model.pretrained`` and ``load_from`` must exist."""
     detection = cfg.get('default_scope') == 'mmdet'
@@ -173,7 +176,7 @@ def check_pretrained_files(cfg) -> None:
                                'exist; give an existing checkpoint or None')
 
 
-def check_data_roots(cfg, training: bool = True) -> None:
+def check_data_roots(cfg: 'Config', training: bool = True) -> None:
     """Every ``data_root`` of the dataloaders this run builds must be a
     directory; the message says how to prepare the data set."""
     for loader in _loaders(cfg, training):
@@ -198,7 +201,7 @@ def _dataset_classes(dataset: dict) -> Optional[int]:
     return len(classes) if classes else None
 
 
-def check_num_classes(cfg) -> None:
+def check_num_classes(cfg: 'Config') -> None:
     """The head's and the data preprocessor's ``num_classes`` must match
     the training data set's classes (when its class fixes them)."""
     model = cfg.get('model') or {}
@@ -240,7 +243,7 @@ def _augment_entries(cfg):
                 yield f'{prefix}.batch_augments.augments[{i}]', aug
 
 
-def check_batch_augments(cfg) -> None:
+def check_batch_augments(cfg: 'Config') -> None:
     """mmpretrain's batch augments only see the batch: a mixup that needs
     the network (feature mixups, saliency, ...) cannot run there."""
     from mixtoolbox.registry import BATCH_AUGMENTS
@@ -272,7 +275,7 @@ def _pipeline_views(cfg) -> int:
     return most
 
 
-def check_views(cfg) -> None:
+def check_views(cfg: 'Config') -> None:
     """A modifier that needs several views of each image (self-distillation)
     needs a MultiView transform in the training pipeline."""
     from mixtoolbox.registry import MODELS
@@ -293,7 +296,7 @@ def check_views(cfg) -> None:
                 '(as in configs/multimix/multimix-distil_*.py)')
 
 
-def check_queue(cfg) -> None:
+def check_queue(cfg: 'Config') -> None:
     """A MoCo queue is refilled one global batch at a time: its length must
     be a multiple of the total batch, and every batch must be full."""
     from mixtoolbox.registry import MODELS
@@ -329,7 +332,7 @@ def _constructor_names(cls) -> Iterable[str]:
         return ()
 
 
-def check_loaders(cfg, training: bool = True) -> None:
+def check_loaders(cfg: 'Config', training: bool = True) -> None:
     """``batch_size`` a positive int and ``num_workers`` an int >= 0 in the
     dataloaders this run builds."""
     for loader in _loaders(cfg, training):
@@ -350,7 +353,7 @@ CHECKS = (check_loaders, check_types, check_pretrained_files,
           check_batch_augments, check_views, check_queue)
 
 
-def check_config(cfg, training: bool = True) -> None:
+def check_config(cfg: 'Config', training: bool = True) -> None:
     """Run every check above (data roots of the test loader only when not
     ``training``)."""
     for check in CHECKS:

@@ -28,7 +28,18 @@ import linecache
 import os.path as osp
 import re
 import sys
-from typing import Iterator, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterator,
+    Optional,
+    Sequence,
+    Tuple,
+)
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
 
 
 class ConfigError(ValueError):
@@ -87,7 +98,7 @@ def one_line(text: str) -> str:
 
 
 # ------------------------------------------------------------ config paths
-def walk(node, path='') -> Iterator[Tuple[str, object]]:
+def walk(node: Any, path: str = '') -> Iterator[Tuple[str, object]]:
     """``(dotted path, value)`` for every dict / list node of a config."""
     node = getattr(node, '_cfg_dict', node)  # an mmengine Config
     yield path, node
@@ -152,7 +163,7 @@ def registered_names(registry_name: str, scope: str) -> list:
 
 
 def unknown_type(registry_name: str, wrong: str, scope: str = 'mixtoolbox',
-                 paths=()) -> str:
+                 paths: Sequence[str] = ()) -> str:
     """The message for a ``type`` that is not registered: where it is and
     the registered names (all of them, or those closest to it)."""
     names = registered_names(registry_name, scope)
@@ -265,7 +276,8 @@ def _data_missing(exc, cfg) -> Optional[str]:
             f'{root!r}; {prepare_hint(dataset_type)}')
 
 
-def explain(exc: BaseException, cfg=None) -> Optional[str]:
+def explain(exc: BaseException, cfg: Optional['Config'] = None
+            ) -> Optional[str]:
     """The one-line message for a user's error, or None for a bug (which
     keeps its traceback). ``cfg`` (the run's config) lets messages name the
     field that is wrong."""
@@ -327,7 +339,7 @@ class UserErrors:
         raise SystemExit(self.status) from None
 
 
-def run_tool(main, args):
+def run_tool(main: Callable, args: Any) -> Any:
     """``main(args, errors)`` of a command-line tool inside
     :class:`UserErrors` (``args.debug`` turns the one-line reports off)."""
     with UserErrors(debug=getattr(args, 'debug', False)) as errors:

@@ -1,9 +1,13 @@
 """Small config adjustments shared by the command-line tools."""
 import copy
+from typing import TYPE_CHECKING
 
 import torch
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
 
 
 def amp_optim_wrapper(optim_wrapper: dict) -> dict:
@@ -23,7 +27,7 @@ def amp_optim_wrapper(optim_wrapper: dict) -> dict:
     return cfg
 
 
-def fit_dist_backend(cfg) -> None:
+def fit_dist_backend(cfg: 'Config') -> None:
     """Make a distributed config runnable on a machine without CUDA, so
     `tools/dist_train.sh` also runs (slowly) on CPU-only hosts: gloo instead
     of NCCL, a DDP wrapper that accepts CPU modules, and the process group

@@ -4,21 +4,25 @@ D. Wu, Z. Liu, S. Z. Li, "Boosting Discriminative Visual Representation
 Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1, 2021,
 https://arxiv.org/abs/2111.15454v1, numbered as in that first version)."""
 import math
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 import torch.nn as nn
 from mmengine.hooks import Hook
+from mmengine.hooks.hook import DATA_BATCH
 from mmengine.model import is_model_wrapper
 
 from mixtoolbox.models.utils import check_choice, check_real
 from mixtoolbox.registry import HOOKS
 
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
+
 POLICIES = ('linear', 'cosine', 'step')
 
 
 def anneal_value(policy: str, start: float, end: Optional[float],
-                 progress: float, step: int = 0, milestones=(),
-                 gamma: float = 0.1) -> float:
+                 progress: float, step: int = 0,
+                 milestones: Sequence[int] = (), gamma: float = 0.1) -> float:
     """Value of a schedule.
 
     Args:
@@ -101,7 +105,7 @@ class AnnealingHook(Hook):
             obj = getattr(obj, part)
         return obj, name
 
-    def before_train(self, runner) -> None:
+    def before_train(self, runner: 'Runner') -> None:
         try:
             owner, name = self._owner(runner)
             getattr(owner, name)
@@ -111,7 +115,7 @@ class AnnealingHook(Hook):
                 f'({type(unwrap(runner.model)).__name__}) has no attribute '
                 f'path {self.attr!r}') from err
 
-    def value(self, runner) -> float:
+    def value(self, runner: 'Runner') -> float:
         if self.by_epoch:
             step, total = runner.epoch, runner.max_epochs
         else:
@@ -120,7 +124,7 @@ class AnnealingHook(Hook):
                             min(step / max(total, 1), 1.0), step,
                             self.milestones, self.gamma)
 
-    def before_train_iter(self, runner, batch_idx: int,
-                          data_batch=None) -> None:
+    def before_train_iter(self, runner: 'Runner', batch_idx: int,
+                          data_batch: DATA_BATCH = None) -> None:
         owner, name = self._owner(runner)
         setattr(owner, name, self.value(runner))

@@ -3,12 +3,16 @@ import os
 import os.path as osp
 import re
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from mmengine.dist import is_main_process
 from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 
 from mixtoolbox.registry import HOOKS
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 _SUFFIX = '.partial-checkpoint'
 _TMP = re.compile(r'^\..+\.\d+' + re.escape(_SUFFIX) + '$')
@@ -30,10 +34,10 @@ class _DeferRemoval:
     def __init__(self, backend, removed: list):
         self._backend, self._removed = backend, removed
 
-    def remove(self, path):
+    def remove(self, path: str) -> None:
         self._removed.append(('remove', path))
 
-    def rmtree(self, path):
+    def rmtree(self, path: str) -> None:
         self._removed.append(('rmtree', path))
 
     def __getattr__(self, name):
@@ -58,7 +62,7 @@ class AtomicCheckpointHook(CheckpointHook):
     local disk) are written as mmengine does.
     """
 
-    def before_train(self, runner) -> None:
+    def before_train(self, runner: 'Runner') -> None:
         super().before_train(runner)
         # what a process killed while saving left behind (the partial file
         # never got its name, so nothing refers to it)
@@ -85,7 +89,8 @@ class AtomicCheckpointHook(CheckpointHook):
         removed = []
         save = runner.save_checkpoint
 
-        def save_atomically(out_dir, filename, *args, **kwargs):
+        def save_atomically(out_dir: str, filename: str, *args, **kwargs
+                            ) -> None:
             tmp_name = f'.{filename}.{os.getpid()}{_SUFFIX}'
             tmp = osp.join(out_dir, tmp_name)
             try:

@@ -1,20 +1,28 @@
 """Save grids of mixed samples during training, to look at what a learnable
 mixer learns."""
 import os.path as osp
+from typing import TYPE_CHECKING, Optional
 
 import torch
+import torch.nn as nn
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
+from mmengine.hooks.hook import DATA_BATCH
 from mmengine.utils import mkdir_or_exist
 from torchvision.utils import make_grid, save_image
 
 from mixtoolbox.models.utils import check_int
 from mixtoolbox.registry import HOOKS
+from mixtoolbox.structures import MixedBatch
 
 from .anneal import unwrap
 
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
-def denormalize(images: torch.Tensor, preprocessor) -> torch.Tensor:
+
+def denormalize(images: torch.Tensor, preprocessor: Optional[nn.Module]
+                ) -> torch.Tensor:
     """Undo the data preprocessor's ``(x − mean) / std`` (if any) and map
     to [0, 1] (pixel values are 0..255 before normalisation)."""
     images = images.detach().float()
@@ -51,7 +59,7 @@ class MixedGalleryHook(Hook):
         self.interval, self.num_samples = interval, num_samples
         self.out_dir = out_dir
 
-    def before_train(self, runner) -> None:
+    def before_train(self, runner: 'Runner') -> None:
         model = unwrap(runner.model)
         if not (hasattr(model, 'keep_last_mix')
                 and hasattr(model, 'last_mix')):
@@ -60,13 +68,14 @@ class MixedGalleryHook(Hook):
                             '`keep_last_mix` / `last_mix` (e.g. '
                             'AutoMixClassifier)')
 
-    def before_train_iter(self, runner, batch_idx: int,
-                          data_batch=None) -> None:
+    def before_train_iter(self, runner: 'Runner', batch_idx: int,
+                          data_batch: DATA_BATCH = None) -> None:
         unwrap(runner.model).keep_last_mix = self.every_n_train_iters(
             runner, self.interval)
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
-                         outputs=None) -> None:
+    def after_train_iter(self, runner: 'Runner', batch_idx: int,
+                         data_batch: DATA_BATCH = None,
+                         outputs: Optional[dict] = None) -> None:
         model = unwrap(runner.model)
         batch, model.last_mix = model.last_mix, None
         model.keep_last_mix = False
@@ -77,14 +86,16 @@ class MixedGalleryHook(Hook):
         mkdir_or_exist(osp.dirname(path))
         save_image(self.grid(batch, model.data_preprocessor), path)
 
-    def grid(self, batch, preprocessor) -> torch.Tensor:
+    def grid(self, batch: MixedBatch, preprocessor: Optional[nn.Module]
+             ) -> torch.Tensor:
         """``[3, H', W']`` image grid of one mixed batch."""
         return mixed_grid(batch.extras['source'], batch, preprocessor,
                           self.num_samples)
 
 
-def mixed_grid(source: torch.Tensor, batch, preprocessor=None,
-               num_samples: int = 8) -> torch.Tensor:
+def mixed_grid(source: torch.Tensor, batch: MixedBatch,
+               preprocessor: Optional[nn.Module] = None, num_samples: int = 8
+               ) -> torch.Tensor:
     """``[3, H', W']`` grid (1-pixel padding) of one mixed batch, one column
     per sample: x_i, x_j, the mask s_i (white = x_i) and the mixed image.
 

@@ -2,15 +2,22 @@
 weights."""
 import math
 import os.path as osp
+from typing import TYPE_CHECKING, Any, Dict, Tuple
 
 import torch
+import torch.nn as nn
 from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
+from mmengine.hooks.hook import DATA_BATCH
+from torch import Tensor
 
 from mixtoolbox.models.utils import check_bool, check_int
 from mixtoolbox.registry import HOOKS
 
 from .anneal import unwrap
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 
 class NonFiniteLossError(RuntimeError):
@@ -69,18 +76,19 @@ class NonFiniteLossHook(Hook):
         self._snapshot = None
 
     # ------------------------------------------------------------ wrapping
-    def before_train(self, runner) -> None:
+    def before_train(self, runner: 'Runner') -> None:
         model = unwrap(runner.model)
         parse_losses = model.parse_losses
         optim_wrapper = runner.optim_wrapper
         update_params = optim_wrapper.update_params
 
-        def checked_parse_losses(losses):
+        def checked_parse_losses(losses: dict
+                                 ) -> Tuple[Tensor, Dict[str, Tensor]]:
             loss, log_vars = parse_losses(losses)
             self._check(runner, model, log_vars)
             return loss, log_vars
 
-        def guarded_update_params(loss, *args, **kwargs):
+        def guarded_update_params(loss: Tensor, *args, **kwargs) -> None:
             if self._bad_step:
                 self._bad_step = False
                 optim_wrapper.zero_grad()
@@ -96,7 +104,7 @@ class NonFiniteLossHook(Hook):
         if policy is not None and hasattr(policy, 'choose'):
             choose = policy.choose
 
-            def recording_choose(*args, **kwargs):
+            def recording_choose(*args, **kwargs) -> Any:
                 self._mixup = choose(*args, **kwargs)
                 return self._mixup
 
@@ -104,14 +112,14 @@ class NonFiniteLossHook(Hook):
         runner.message_hub.update_scalar('train/nonfinite_skipped',
                                          self.skipped)
 
-    def before_train_iter(self, runner, batch_idx: int,
-                          data_batch=None) -> None:
+    def before_train_iter(self, runner: 'Runner', batch_idx: int,
+                          data_batch: DATA_BATCH = None) -> None:
         if self.skip_nonfinite:
             self._snapshot = {
                 name: value.detach().clone() for name, value in
                 unwrap(runner.model).state_dict().items()}
 
-    def after_train(self, runner) -> None:
+    def after_train(self, runner: 'Runner') -> None:
         self._snapshot = None
         model = unwrap(runner.model)
         for owner, name in ((model, 'parse_losses'),
@@ -121,7 +129,7 @@ class NonFiniteLossHook(Hook):
                 delattr(owner, name)
 
     # ------------------------------------------------------------- checks
-    def method(self, model) -> str:
+    def method(self, model: nn.Module) -> str:
         """The model type and, for a mixup policy, this step's mixup."""
         name = type(model).__name__
         if getattr(model, 'policy', None) is not None:
@@ -195,9 +203,11 @@ class NonFiniteLossHook(Hook):
         return None
 
     # -------------------------------------------------------- checkpoints
-    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+    def before_save_checkpoint(self, runner: 'Runner', checkpoint: dict
+                               ) -> None:
         checkpoint.setdefault('meta', {})['nonfinite_skipped'] = self.skipped
 
-    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+    def after_load_checkpoint(self, runner: 'Runner', checkpoint: dict
+                              ) -> None:
         self.skipped = int(checkpoint.get('meta', {}).get(
             'nonfinite_skipped', 0))

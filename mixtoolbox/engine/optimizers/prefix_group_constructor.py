@@ -92,7 +92,8 @@ class PrefixGroupOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         self.paramwise_cfg.setdefault('custom_keys', {})
 
     def add_params(self, params: List[dict], module: nn.Module,
-                   prefix: str = '', is_dcn_module=None) -> None:
+                   prefix: str = '',
+                   is_dcn_module: Optional[Union[int, float]] = None) -> None:
         # a wholly frozen subtree (AutoMix's momentum network) would only
         # produce one "skipped" warning per parameter
         if prefix and not any(p.requires_grad for p in module.parameters()):

@@ -6,6 +6,7 @@ schedule while the rest of the model keeps the main one."""
 from typing import Callable, List, Optional, Sequence, Union
 
 from mmengine.optim import BaseOptimWrapper, _ParamScheduler
+from torch import Tensor
 from torch.optim import Optimizer
 
 from mixtoolbox.registry import PARAM_SCHEDULERS
@@ -36,11 +37,11 @@ class _GroupView(BaseOptimWrapper):
         return [g for g in self._owner.param_groups if self._selected(g)]
 
     @property
-    def step(self):
+    def step(self) -> Callable:
         return self._owner.step
 
     @step.setter
-    def step(self, method) -> None:
+    def step(self, method: Callable) -> None:
         self._owner.step = method
 
     @property
@@ -51,10 +52,10 @@ class _GroupView(BaseOptimWrapper):
     def _global_step(self, value: int) -> None:
         self._owner._global_step = value
 
-    def update_params(self, *args, **kwargs):
+    def update_params(self, *args, **kwargs) -> None:
         return self._owner.update_params(*args, **kwargs)
 
-    def backward(self, loss, **kwargs) -> None:
+    def backward(self, loss: Tensor, **kwargs) -> None:
         return self._owner.backward(loss, **kwargs)
 
     def zero_grad(self, **kwargs) -> None:
@@ -146,7 +147,7 @@ class PrefixParamScheduler(_ParamScheduler):
         self.by_epoch = self.scheduler.by_epoch
 
     @classmethod
-    def build_iter_from_epoch(cls, *args, **kwargs):
+    def build_iter_from_epoch(cls, *args, **kwargs) -> 'PrefixParamScheduler':
         """What mmengine calls for ``convert_to_iter_based=True``: the
         wrapped scheduler converts itself."""
         return cls(*args, convert_to_iter_based=True, **kwargs)

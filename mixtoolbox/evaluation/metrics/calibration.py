@@ -11,15 +11,17 @@ CIFAR-100) by S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis,
 Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538, App. Table 9,
 which states neither formula nor bin count.
 """
-from typing import List, Sequence
+from typing import List, Sequence, Union
 
 import torch
 from mmengine.evaluator import BaseMetric
+from mmengine.hooks.hook import DATA_BATCH
+from torch import Tensor
 
 from mixtoolbox.registry import METRICS
 
 
-def check_num_bins(num_bins, owner: str) -> int:
+def check_num_bins(num_bins: int, owner: str) -> int:
     if isinstance(num_bins, bool) or not isinstance(num_bins, int):
         raise TypeError(f'{owner}: `num_bins` must be an int >= 1, got '
                         f'{type(num_bins).__name__}')
@@ -28,7 +30,9 @@ def check_num_bins(num_bins, owner: str) -> int:
     return num_bins
 
 
-def calibration_errors(confidences, correct, num_bins: int = 15) -> dict:
+def calibration_errors(confidences: Union[Tensor, Sequence[float]],
+                       correct: Union[Tensor, Sequence[bool]],
+                       num_bins: int = 15) -> dict:
     """ECE and OE (fractions in [0, 1]) from per-sample confidences.
 
     Samples fall into M equal-width bins I_m = ((m−1)/M, m/M] of their
@@ -122,7 +126,8 @@ class CalibrationError(BaseMetric):
                          collect_dir=collect_dir)
         self.num_bins = check_num_bins(num_bins, 'CalibrationError')
 
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+    def process(self, data_batch: DATA_BATCH, data_samples: Sequence[dict]
+                ) -> None:
         for sample in data_samples:
             if 'pred_score' not in sample or 'gt_label' not in sample:
                 raise ValueError('CalibrationError needs `pred_score` and '

@@ -20,11 +20,13 @@ so the paper's reported −4.77 and −5.68 cannot come from normalised
 embeddings with t = 2; ``normalize=False`` gives the unnormalised variant.
 """
 import math
-from typing import List, Sequence
+from typing import Any, List, Sequence, Union
 
 import torch
+import torch.nn as nn
 from mmengine.evaluator import BaseMetric
 from mmengine.hooks import Hook
+from mmengine.hooks.hook import DATA_BATCH
 from mmengine.model import is_model_wrapper
 from torch import Tensor
 
@@ -58,7 +60,8 @@ def _rows(mask: Tensor) -> str:
         f'{mask.numel()})'
 
 
-def alignment(embeddings, labels, alpha: float = 2.0,
+def alignment(embeddings: Union[Tensor, Sequence[Sequence[float]]],
+              labels: Union[Tensor, Sequence[int]], alpha: float = 2.0,
               normalize: bool = True) -> float:
     """Mean ‖f_i − f_j‖^α over unordered same-class pairs (all classes
     pooled, so a class weighs by its number of pairs).
@@ -86,8 +89,9 @@ def alignment(embeddings, labels, alpha: float = 2.0,
     return (total / pairs).item()
 
 
-def uniformity(embeddings, t: float = 2.0, normalize: bool = True,
-               chunk_size: int = 1024) -> float:
+def uniformity(embeddings: Union[Tensor, Sequence[Sequence[float]]],
+               t: float = 2.0, normalize: bool = True, chunk_size: int = 1024
+               ) -> float:
     """log of the mean Gaussian kernel exp(−t‖f_i − f_j‖²) over unordered
     pairs i < j, in row chunks so n×n distances never sit in memory.
 
@@ -151,7 +155,8 @@ class AlignmentUniformity(BaseMetric):
         self.normalize = normalize
         self.embedding_key = embedding_key
 
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+    def process(self, data_batch: DATA_BATCH, data_samples: Sequence[dict]
+                ) -> None:
         for sample in data_samples:
             if self.embedding_key not in sample or 'gt_label' not in sample:
                 raise ValueError(
@@ -195,12 +200,12 @@ class RecordEmbeddingHook(Hook):
                              f'sub-module `{self.layer}`') from err
         captured = []
 
-        def keep(_module, _args, out):
+        def keep(_module: nn.Module, _args: tuple, out: Any) -> None:
             feat = out[-1] if isinstance(out, (tuple, list)) else out
             captured[:] = [feat.flatten(2).mean(-1) if feat.dim() > 2
                            else feat]
 
-        def attach(_module, _args, out):
+        def attach(_module: nn.Module, _args: tuple, out: Any) -> None:
             # only predict-mode outputs are lists of data samples
             if captured and isinstance(out, list) and out and hasattr(
                     out[0], 'set_field'):

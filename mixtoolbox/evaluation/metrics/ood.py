@@ -23,15 +23,18 @@ Networks" (ODIN), ICLR 2018):
 Curves come from scikit-learn (``roc_curve``, ``roc_auc_score``,
 ``average_precision_score``, the step-wise AP without interpolation).
 """
-from typing import List, Sequence
+from typing import List, Sequence, Union
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
+from mmengine.hooks.hook import DATA_BATCH
 
 from mixtoolbox.registry import METRICS
 
 
-def ood_detection_metrics(id_scores, ood_scores) -> dict:
+def ood_detection_metrics(id_scores: Union[np.ndarray, Sequence[float]],
+                          ood_scores: Union[np.ndarray, Sequence[float]]
+                          ) -> dict:
     """Detection accuracy, AUROC, AUPR (ID), AUPR (OOD) as fractions.
 
     Args:
@@ -94,7 +97,8 @@ class OODDetection(BaseMetric):
     """
     default_prefix = 'ood'
 
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+    def process(self, data_batch: DATA_BATCH, data_samples: Sequence[dict]
+                ) -> None:
         for sample in data_samples:
             if 'pred_score' not in sample:
                 raise ValueError('OODDetection needs `pred_score` in every '

@@ -18,13 +18,17 @@ valid image range becomes [(0 − μ_c)/σ_c, (255 − μ_c)/σ_c]; the attacks 
 on normalised inputs with those per-channel bounds.
 """
 import numbers
+from typing import Dict, Iterable, Optional, Tuple
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 
-def input_bounds(model, inputs: Tensor, pixel_range=(0.0, 255.0)):
+def input_bounds(model: nn.Module, inputs: Tensor,
+                 pixel_range: Tuple[float, float] = (0.0, 255.0)
+                 ) -> Tuple[Tensor, Tensor, Tensor]:
     """``(scale, lower, upper)``, each broadcastable to ``inputs``: one unit
     of [0, 1] pixel space in model-input units, and the valid input range,
     from ``model.data_preprocessor``'s mean/std (identity when it does not
@@ -66,8 +70,9 @@ def _loss_grad(model, x: Tensor, labels: Tensor) -> Tensor:
     return grad
 
 
-def fgsm(model, inputs: Tensor, labels: Tensor, eps: float = 8 / 255,
-         pixel_range=(0.0, 255.0)) -> Tensor:
+def fgsm(model: nn.Module, inputs: Tensor, labels: Tensor,
+         eps: float = 8 / 255, pixel_range: Tuple[float, float] = (0.0, 255.0)
+         ) -> Tensor:
     """FGSM: x' = clip(x + ε·sign(∇ₓ L(x, y))) in one step.
 
     Args:
@@ -97,10 +102,11 @@ def fgsm(model, inputs: Tensor, labels: Tensor, eps: float = 8 / 255,
     return adv.clamp(lower, upper)
 
 
-def pgd(model, inputs: Tensor, labels: Tensor, eps: float = 4 / 255,
-        step_size: float = 2 / 255, steps: int = 10,
-        random_start: bool = True, init=None, generator=None,
-        pixel_range=(0.0, 255.0)) -> Tensor:
+def pgd(model: nn.Module, inputs: Tensor, labels: Tensor, eps: float = 4 / 255,
+        step_size: float = 2 / 255, steps: int = 10, random_start: bool = True,
+        init: Optional[Tensor] = None,
+        generator: Optional[torch.Generator] = None,
+        pixel_range: Tuple[float, float] = (0.0, 255.0)) -> Tensor:
     """PGD: from x⁰ = clip(x + ε·u), repeat ``steps`` times
     xᵗ⁺¹ = clip(Π_{‖x' − x‖∞ ≤ ε}(xᵗ + α·sign(∇ L(xᵗ, y)))).
 
@@ -147,7 +153,8 @@ def pgd(model, inputs: Tensor, labels: Tensor, eps: float = 4 / 255,
 ATTACKS = dict(fgsm=fgsm, pgd=pgd)
 
 
-def robust_error(model, dataloader, attack: str = 'fgsm', **attack_kwargs):
+def robust_error(model: nn.Module, dataloader: Iterable[dict],
+                 attack: str = 'fgsm', **attack_kwargs) -> Dict[str, float]:
     """Clean and adversarial top-1 error (%) of ``model`` over a dataloader
     of mmpretrain data batches (``dict(inputs=..., data_samples=...)``).
 

@@ -8,7 +8,7 @@ Shen et al., "Mixup Augmentation with Multiple Interpolations",
 https://arxiv.org/abs/2406.01417; and in R-Mix: Luu et al., "Expeditious
 Saliency-guided Mix-up through Random Gradient Thresholding",
 https://arxiv.org/abs/2212.04875)."""
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import torch.nn as nn
 import torch.nn.functional as F
@@ -38,7 +38,7 @@ class PreActBlock(nn.Module):
             self.shortcut = nn.Conv2d(in_channels, channels, 1, stride,
                                       bias=False)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         out = F.relu(self.bn1(x))
         shortcut = self.shortcut(out) if self.shortcut is not None else x
         out = self.conv1(out)
@@ -48,7 +48,8 @@ class PreActBlock(nn.Module):
         return self.conv2(out) + shortcut
 
 
-def make_stage(in_channels, channels, num_blocks, stride, drop_rate=0.0):
+def make_stage(in_channels: int, channels: int, num_blocks: int, stride: int,
+               drop_rate: float = 0.0) -> nn.Sequential:
     blocks = []
     for i in range(num_blocks):
         blocks.append(PreActBlock(in_channels, channels,
@@ -57,7 +58,8 @@ def make_stage(in_channels, channels, num_blocks, stride, drop_rate=0.0):
     return nn.Sequential(*blocks)
 
 
-def check_out_indices(out_indices, num_stages, owner):
+def check_out_indices(out_indices: Union[int, Sequence[int]], num_stages: int,
+                      owner: str) -> Tuple[int, ...]:
     if isinstance(out_indices, int):
         out_indices = (out_indices, )
     out_indices = tuple(i + num_stages if i < 0 else i for i in out_indices)

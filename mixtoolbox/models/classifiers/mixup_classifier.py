@@ -157,7 +157,7 @@ class MixupClassifier(ImageClassifier, BuildsInOwnScope):
         has no spatial output (Dense MultiMix, MultiMix §3.4)."""
         return dense_map(self, inputs, resolution)
 
-    def network_view(self, net):
+    def network_view(self, net: nn.Module) -> nn.Module:
         """``net`` (this model or its teacher) as the modifiers present it
         to a mixup (e.g. densely under DenseLoss)."""
         for modifier in self.modifiers:
@@ -180,7 +180,7 @@ class MixupClassifier(ImageClassifier, BuildsInOwnScope):
 
     # ------------------------------------------------------------ targets
     def soft_targets(self, data_samples: List[DataSample],
-                     dtype=torch.float32) -> Tensor:
+                     dtype: torch.dtype = torch.float32) -> Tensor:
         """``[N, K]`` targets: ``gt_score`` when every sample has one (e.g.
         mixed in the data preprocessor), else one-hot ``gt_label``."""
         if all('gt_score' in s for s in data_samples):

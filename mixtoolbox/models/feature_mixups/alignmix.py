@@ -2,10 +2,11 @@
 "AlignMixup: Improving Representations By Interpolating Aligned Features",
 CVPR 2022, https://arxiv.org/abs/2103.15375."""
 import numbers
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 import torch
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.models.utils import check_positive, stage_names
@@ -103,12 +104,14 @@ class AlignMix(FeatureMixup):
             params=dict(lam=lam, index=index, direction=direction),
             extras=dict(plan=plan))
 
-    def forward_train(self, model, inputs, scores, params=None):
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
             params = self.sample_params(inputs)
         out = {}
 
-        def mix_hidden(hidden):
+        def mix_hidden(hidden: Tensor) -> Tensor:
             out['batch'] = self.mix(hidden, scores, **params)
             return out['batch'].inputs
 

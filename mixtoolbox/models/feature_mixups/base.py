@@ -8,13 +8,14 @@ one forward pass.
 """
 from typing import Callable
 
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.models.mixups.base import BaseMixup
 from mixtoolbox.models.utils import stage_names, stage_output_replaced
 
 
-def check_layer(layer: int, backbone, owner: str) -> None:
+def check_layer(layer: int, backbone: nn.Module, owner: str) -> None:
     """``layer`` (0 = input, k = after stage k) exists in ``backbone``."""
     if layer == 0:
         return
@@ -25,7 +26,7 @@ def check_layer(layer: int, backbone, owner: str) -> None:
                          f'and 0 means the input')
 
 
-def forward_mixed_at(model, inputs: Tensor, layer: int,
+def forward_mixed_at(model: nn.Module, inputs: Tensor, layer: int,
                      fn: Callable[[Tensor], Tensor],
                      owner: str = 'forward_mixed_at') -> Tensor:
     """Logits of ``model`` with ``fn`` applied to the hidden state at

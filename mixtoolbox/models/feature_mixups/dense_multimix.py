@@ -6,8 +6,9 @@ how to Interpolate a Myriad of Embeddings",
 https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
 Dense MultiMix eqs. are one higher)."""
 import numbers
-from typing import Optional
+from typing import Optional, Tuple
 
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
@@ -129,7 +130,9 @@ class DenseMultiMix(FeatureMixup):
         return MixedBatch(mixed, target, params=dict(lam=lam),
                           extras=dict(weight=weight, attention=attn))
 
-    def forward_train(self, model, inputs, scores, params=None):
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
         z = model.dense_embed(inputs, self.resolution).flatten(2)
         if params is None:
             params = self.sample_params(z)
@@ -139,6 +142,7 @@ class DenseMultiMix(FeatureMixup):
         batch = self.mix(logits, scores, attn=attn, **params)
         return batch.inputs, batch
 
-    def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
+    def loss(self, model: nn.Module, logits: Tensor, batch: MixedBatch
+             ) -> Tensor:
         return model.loss_weight * dense_weighted_ce(
             logits, batch.target, batch.extras['weight'])

@@ -15,7 +15,7 @@ batch-first (``z[i]`` is example ``i``), so ZΛ becomes ``Λᵀ z`` and
 Every function is pure: λ, Λ, attention and plans come from the caller, which
 is what lets the tests check each equation exactly.
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -25,8 +25,10 @@ ATTENTIONS = ('gap', 'cam', 'uniform')
 NONLINEARITIES = ('l1_relu', 'softmax')
 
 
-def sample_dirichlet(m: int, n: int, alpha: Sequence[float], lead=(),
-                     device=None) -> Tensor:
+def sample_dirichlet(m: int, n: int, alpha: Sequence[float],
+                     lead: Sequence[int] = (),
+                     device: Optional[Union[str, torch.device]] = None
+                     ) -> Tensor:
     """Interpolation vectors λ_k ~ Dir(α_k 1_m), stacked as columns.
 
     Args:

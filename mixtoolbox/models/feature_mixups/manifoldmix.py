@@ -2,10 +2,11 @@
 D. Lopez-Paz and Y. Bengio, "Manifold Mixup: Better Representations by
 Interpolating Hidden States", ICML 2019, https://arxiv.org/abs/1806.05236."""
 import numbers
-from typing import List, Sequence
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.models.mixups.base import concat_batches
@@ -16,7 +17,8 @@ from mixtoolbox.structures import MixedBatch
 from .base import FeatureMixup, forward_mixed_at
 
 
-def check_layers(layers, owner: str):
+def check_layers(layers: Union[int, Sequence[int]], owner: str
+                 ) -> Tuple[int, ...]:
     """A non-empty tuple of distinct ints ≥ 0 (0 = input)."""
     if isinstance(layers, int) and not isinstance(layers, bool):
         layers = (layers, )
@@ -99,7 +101,7 @@ class ManifoldMix(FeatureMixup):
     def _forward_at(self, model, inputs, layer, make_batch):
         out = {}
 
-        def mix_hidden(hidden):
+        def mix_hidden(hidden: Tensor) -> Tensor:
             out['batch'] = make_batch(hidden)
             return out['batch'].inputs
 
@@ -107,7 +109,9 @@ class ManifoldMix(FeatureMixup):
                                   owner=f'{self.name}: `layers`')
         return logits, out['batch']
 
-    def interp_forward_train(self, model, inputs, scores, parts):
+    def interp_forward_train(self, model: nn.Module, inputs: Tensor,
+                             scores: Tensor, parts: Sequence[dict]
+                             ) -> Tuple[Tensor, MixedBatch]:
         """One forward to the layer, the rest of the network on K·N."""
         layers = {p['layer'] for p in parts}
         if len(layers) != 1:
@@ -116,7 +120,9 @@ class ManifoldMix(FeatureMixup):
         return self._forward_at(model, inputs, layers.pop(), lambda h: (
             concat_batches([self.mix(h, scores, **p) for p in parts])))
 
-    def forward_train(self, model, inputs, scores, params=None):
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
             params = self.sample_params(inputs)
         return self._forward_at(model, inputs, params['layer'],

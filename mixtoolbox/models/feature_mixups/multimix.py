@@ -6,7 +6,9 @@ how to Interpolate a Myriad of Embeddings",
 https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
 Dense MultiMix eqs. are one higher)."""
 import numbers
+from typing import Optional, Sequence, Tuple, Union
 
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.registry import BATCH_AUGMENTS
@@ -16,14 +18,15 @@ from .base import FeatureMixup, forward_mixed_at
 from .functional import multimix, sample_dirichlet
 
 
-def check_n(n, owner: str) -> int:
+def check_n(n: int, owner: str) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f'{owner}: `n` (number of interpolated examples) '
                          f'must be an int >= 1, got {n!r}')
     return int(n)
 
 
-def check_alpha_range(alpha, owner: str):
+def check_alpha_range(alpha: Union[float, Sequence[float]], owner: str
+                      ) -> Tuple[float, float]:
     """``alpha``: a number (fixed α) or a (low, high) range, all > 0."""
     if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
         alpha = (alpha, alpha)
@@ -101,7 +104,9 @@ class MultiMix(FeatureMixup):
         mixed, target = multimix(inputs, scores, lam)
         return MixedBatch(mixed, target, params=dict(lam=lam))
 
-    def forward_train(self, model, inputs, scores, params=None):
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
+                      params: Optional[dict] = None
+                      ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
             params = self.sample_params(inputs)
         if self.layer == 'last':
@@ -110,7 +115,7 @@ class MultiMix(FeatureMixup):
             return batch.inputs, batch
         out = {}
 
-        def mix_hidden(hidden):
+        def mix_hidden(hidden: Tensor) -> Tensor:
             out['batch'] = self.mix(hidden, scores, **params)
             return out['batch'].inputs
 

@@ -16,14 +16,14 @@ helpers find both in mmpretrain's heads, and :class:`DenseView` presents a
 classifier whose ``extract_feat`` / ``head`` / ``soft_loss`` are dense, so
 any mixup's ``forward_train`` produces per-position logits unchanged.
 """
-from typing import Optional
+from typing import Optional, Sequence, Tuple
 
 import torch.nn.functional as F
 from mmpretrain.models.necks import GlobalAveragePooling
 from torch import Tensor, nn
 
 
-def linear_classifier(head) -> nn.Linear:
+def linear_classifier(head: nn.Module) -> nn.Linear:
     """The final affine layer g_W of an mmpretrain classification head:
     ``fc`` of ``LinearClsHead`` or ``layers.head`` of
     ``VisionTransformerClsHead``; anything else is a TypeError."""
@@ -45,8 +45,8 @@ def classify(layer: nn.Linear, z: Tensor) -> Tensor:
     return layer(z.movedim(1, -1)).movedim(-1, 1)
 
 
-def dense_map(model, inputs: Tensor, resolution: Optional[int] = None
-              ) -> Tensor:
+def dense_map(model: nn.Module, inputs: Tensor,
+              resolution: Optional[int] = None) -> Tensor:
     """The last backbone map ``[N, d, h, w]`` of ``model``, average-pooled to
     ``resolution × resolution`` when given (MultiMix App. A.5)."""
     feat = model.backbone(inputs)[-1]
@@ -101,7 +101,8 @@ class DenseView:
     def __getattr__(self, name):
         return getattr(self.model, name)
 
-    def extract_feat(self, inputs: Tensor, stage: str = 'neck'):
+    def extract_feat(self, inputs: Tensor, stage: str = 'neck'
+                     ) -> Tuple[Tensor]:
         return (dense_map(self.model, inputs, self.resolution), )
 
     def embed(self, inputs: Tensor) -> Tensor:
@@ -111,7 +112,7 @@ class DenseView:
                     ) -> Tensor:
         return dense_map(self.model, inputs, resolution or self.resolution)
 
-    def head(self, feats) -> Tensor:
+    def head(self, feats: Sequence[Tensor]) -> Tensor:
         return self.model.classify(feats[-1])
 
     def soft_loss(self, logits: Tensor, target: Tensor) -> Tensor:

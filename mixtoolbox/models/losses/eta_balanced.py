@@ -5,7 +5,7 @@ Representation Learning with Scenario-Agnostic Mixup", arXiv:2111.15454v1,
 2021, https://arxiv.org/abs/2111.15454v1 (sections and equations numbered as
 in that first arXiv version; later versions are revised).
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -80,7 +80,7 @@ class EtaBalancedLoss(nn.Module):
                                       loss_weight, 0)
 
     def forward(self, cls_score: Tensor, target: Tensor,
-                avg_factor=None) -> Tensor:
+                avg_factor: Optional[float] = None) -> Tensor:
         """Mean (or sum / ``avg_factor``) of ℓ_η over the batch.
 
         Args:

@@ -13,7 +13,7 @@ from the momentum encoder's layer-l maps with independent λ ~ Beta(α, α)
 and partners, one trained through the frozen momentum encoder and one,
 detached, for the online network.
 """
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -38,7 +38,7 @@ class MixerStep:
     """
 
     @staticmethod
-    def refuse_mix_policy(owner: str, mix_policy) -> None:
+    def refuse_mix_policy(owner: str, mix_policy: Any) -> None:
         if mix_policy:
             raise ValueError(f'{owner}: `mix_policy` must be empty; the '
                              'learnable Mixer does the mixing')

@@ -36,6 +36,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.structures import MixedBatch
@@ -63,7 +64,7 @@ def concat_batches(parts: List[MixedBatch]) -> MixedBatch:
     (k+1)·N − 1); ``loss*`` extras are averaged over the K parts."""
     n = parts[0].inputs.size(0)
 
-    def cat(name):
+    def cat(name: str) -> Optional[Tensor]:
         values = [getattr(p, name) for p in parts]
         if any(v is None for v in values):
             return None
@@ -174,7 +175,7 @@ class BaseMixup(abc.ABC):
         return self.mix_tensors(inputs, scores, **self.sample_params(inputs))
 
     # ------------------------------------------------------------- training
-    def forward_train(self, model, inputs: Tensor, scores: Tensor,
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
                       params: Optional[dict] = None
                       ) -> Tuple[Tensor, MixedBatch]:
         """Logits of the network on the mixed batch.
@@ -196,7 +197,8 @@ class BaseMixup(abc.ABC):
         batch = self.mix(inputs, scores, **params)
         return model.head(model.extract_feat(batch.inputs)), batch
 
-    def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
+    def loss(self, model: nn.Module, logits: Tensor, batch: MixedBatch
+             ) -> Tensor:
         """Mixed-sample loss; the default is the head's soft-target loss."""
         return model.soft_loss(logits, batch.target)
 
@@ -246,8 +248,8 @@ class BaseMixup(abc.ABC):
             self.mix(inputs.clone() if self.inplace else inputs, scores, **p)
             for p in parts])
 
-    def interp_forward_train(self, model, inputs: Tensor, scores: Tensor,
-                             parts: Sequence[dict]
+    def interp_forward_train(self, model: nn.Module, inputs: Tensor,
+                             scores: Tensor, parts: Sequence[dict]
                              ) -> Tuple[Tensor, MixedBatch]:
         """Logits ``[K·N, C]`` and the K·N batch of the K interpolations.
 

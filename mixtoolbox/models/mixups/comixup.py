@@ -7,6 +7,7 @@ from typing import List, Sequence
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -104,7 +105,7 @@ class CoMixup(SaliencyMixup):
         self.set_resolve = bool(set_resolve)
         self.set_clean_loss(clean_lam, loss)
 
-    def partitions(self, n: int):
+    def partitions(self, n: int) -> List[range]:
         return [range(s, min(s + self.part, n))
                 for s in range(0, n, self.part)]
 
@@ -132,7 +133,8 @@ class CoMixup(SaliencyMixup):
         pos = torch.stack([arg // z.size(-1), arg % z.size(-1)], 1).float()
         return torch.cdist(pos, pos, p=1).cpu().numpy().astype(np.float64)
 
-    def solve(self, saliency: Tensor, prior, init) -> dict:
+    def solve(self, saliency: Tensor, prior: np.ndarray, init: np.ndarray
+              ) -> dict:
         """Labellings of all partitions as ``weights [N_out, N_in, B, B]``
         (block-diagonal over partitions): the replayable params of mix."""
         n, (h, w) = saliency.size(0), saliency.shape[-2:]
@@ -154,7 +156,7 @@ class CoMixup(SaliencyMixup):
         return dict(weights=torch.as_tensor(weights, dtype=torch.float32,
                                             device=saliency.device))
 
-    def objective(self, unary, weights) -> float:
+    def objective(self, unary: np.ndarray, weights: np.ndarray) -> float:
         """The energy above (A = I, no threshold), for ``weights
         [n_out, B, B, n]``; the quantity the sweeps decrease."""
         hw = unary.shape[-1] * unary.shape[-2]
@@ -166,7 +168,8 @@ class CoMixup(SaliencyMixup):
                      + self.gamma / hw * ((counts.sum(0) ** 2).sum()
                                           - (counts ** 2).sum()))
 
-    def label_partition(self, cost, comp, prior, init) -> np.ndarray:
+    def label_partition(self, cost: np.ndarray, comp: np.ndarray,
+                        prior: np.ndarray, init: np.ndarray) -> np.ndarray:
         """``[n_out, n_in, B, B]`` block weights of one partition."""
         n, b, _ = cost.shape
         hw = b * b
@@ -247,8 +250,8 @@ class CoMixup(SaliencyMixup):
         target = target / target.sum(1, keepdim=True)
         return MixedBatch(mixed, target, params=dict(weights=weights))
 
-    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
-                       parts: Sequence[dict]) -> List[dict]:
+    def solve_saliency(self, model: nn.Module, inputs: Tensor,
+                       saliency: Tensor, parts: Sequence[dict]) -> List[dict]:
         return [self.solve(saliency, **p) for p in parts]
 
 

@@ -2,7 +2,7 @@
 Regularization Strategy to Train Strong Classifiers with Localizable
 Features", ICCV 2019, https://arxiv.org/abs/1905.04899."""
 import math
-from typing import List, Sequence, Tuple, Union
+from typing import Any, List, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -29,13 +29,14 @@ def box_at(lam: float, cy: int, cx: int, height: int, width: int) -> Box:
             min(max(cx - cut_w, 0), width), min(max(cx + cut_w, 0), width))
 
 
-def sample_centre(height: int, width: int,
-                  rng=np.random) -> Tuple[int, int]:
+def sample_centre(height: int, width: int, rng: Any = np.random
+                  ) -> Tuple[int, int]:
     """A box centre (row, column) uniform over the image."""
     return rng.randint(height), rng.randint(width)
 
 
-def sample_box(lam: float, height: int, width: int, rng=np.random) -> Box:
+def sample_box(lam: float, height: int, width: int, rng: Any = np.random
+               ) -> Box:
     """CutMix box (Yun et al., §3.1): centre uniform over the image, sides
     H·√(1−λ) and W·√(1−λ), clipped to the image. Returns (y1, y2, x1, x2)."""
     return box_at(lam, *sample_centre(height, width, rng), height, width)

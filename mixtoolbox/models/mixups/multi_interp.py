@@ -5,6 +5,7 @@ import numbers
 from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.models.utils import check_positive
@@ -108,7 +109,7 @@ class MultiInterp(BaseMixup):
             parts: Sequence[dict]) -> MixedBatch:
         return self.mixup.interp_mix(inputs, scores, parts)
 
-    def forward_train(self, model, inputs: Tensor, scores: Tensor,
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
                       params: Optional[dict] = None
                       ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
@@ -116,5 +117,6 @@ class MultiInterp(BaseMixup):
         return self.mixup.interp_forward_train(model, inputs, scores,
                                                params['parts'])
 
-    def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
+    def loss(self, model: nn.Module, logits: Tensor, batch: MixedBatch
+             ) -> Tensor:
         return self.mixup.loss(model, logits, batch)

@@ -3,10 +3,11 @@ Saliency and Local Statistics for Optimal Mixup", ICML 2020,
 https://arxiv.org/abs/2009.06962."""
 import math
 import numbers
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -128,7 +129,9 @@ class PuzzleMix(SaliencyMixup):
                     block_num=int(np.random.choice(self.block_nums)))
 
     # ------------------------------------------------------------- energy
-    def energy_base(self, inputs, saliency, index, block_num, scale):
+    def energy_base(self, inputs: Tensor, saliency: Tensor, index: Tensor,
+                    block_num: int, scale: Tensor
+                    ) -> Tuple[Tensor, Tensor, np.ndarray, np.ndarray]:
         """The λ-free part of the objective: per-block costs of keeping x_i
         (label m = 0 ↔ partner shown … see :meth:`energy_terms`) as
         ``keep``/``hide`` ``[N, b, b, 1]`` float64 and the pairwise weights
@@ -148,7 +151,7 @@ class PuzzleMix(SaliencyMixup):
         pix = F.avg_pool2d(inputs.float() * scale[None, :, None, None], ns)
         pix = (pix[index], pix)  # label 0: partner, 1: own
 
-        def table(a, b):
+        def table(a: Tensor, b: Tensor) -> Tuple[Tensor, Tensor]:
             v = (a[:, :, k - 1:-1:k] - b[:, :, k::k]).abs().mean(1)
             hz = (a[..., k - 1:-1:k] - b[..., k::k]).abs().mean(1)
             return (v.reshape(n, block_num - 1, block_num, k).mean(-1),
@@ -175,7 +178,8 @@ class PuzzleMix(SaliencyMixup):
         return (keep, hide, weights[0].double().cpu().numpy(),
                 weights[1].double().cpu().numpy())
 
-    def unary(self, keep, hide, lam: float, block_num: int) -> np.ndarray:
+    def unary(self, keep: Tensor, hide: Tensor, lam: float, block_num: int
+              ) -> np.ndarray:
         """``[N, b, b, n_labels]`` unary: saliency/data terms plus the
         binomial mixing prior of ratio ``lam`` (label t ↔ m = t/d)."""
         d = self.n_labels - 1
@@ -187,15 +191,17 @@ class PuzzleMix(SaliencyMixup):
                            + 1e-8) * self.eta / block_num ** 2
         return ((1 - m) * keep + m * hide + prior).cpu().numpy()
 
-    def energy_terms(self, inputs, saliency, lam, index, block_num, scale):
+    def energy_terms(self, inputs: Tensor, saliency: Tensor, lam: float,
+                     index: Tensor, block_num: int, scale: Tensor
+                     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Unary ``[N, b, b, n_labels]`` (label t ↔ m = t/d) and pairwise
         weights ``[N, b-1, b]``, ``[N, b, b-1]`` of the objective above."""
         keep, hide, w_v, w_h = self.energy_base(inputs, saliency, index,
                                                 block_num, scale)
         return self.unary(keep, hide, lam, block_num), w_v, w_h
 
-    def solve_parts(self, inputs, saliency, parts: Sequence[dict],
-                    scale) -> List[dict]:
+    def solve_parts(self, inputs: Tensor, saliency: Tensor,
+                    parts: Sequence[dict], scale: Tensor) -> List[dict]:
         """Optimal masks (and transports) for K ratios ``parts[k]['lam']``
         sharing ``index`` and ``block_num``: one λ-free energy, K priors,
         K·N exact solves and one batched transport over the K·N masks."""
@@ -227,7 +233,8 @@ class PuzzleMix(SaliencyMixup):
                 p.update(src_own=o, src_partner=q)
         return out
 
-    def solve(self, inputs, saliency, lam, index, block_num, scale) -> dict:
+    def solve(self, inputs: Tensor, saliency: Tensor, lam: float,
+              index: Tensor, block_num: int, scale: Tensor) -> dict:
         """Optimal mask (and transport) for this batch: the replayable
         params of :meth:`mix`."""
         return self.solve_parts(inputs, saliency, [dict(
@@ -235,7 +242,8 @@ class PuzzleMix(SaliencyMixup):
 
     # -------------------------------------------------------------- mixing
     def mix(self, inputs: Tensor, scores: Tensor, index: Tensor, mask: Tensor,
-            src_own=None, src_partner=None) -> MixedBatch:
+            src_own: Optional[Tensor] = None,
+            src_partner: Optional[Tensor] = None) -> MixedBatch:
         h, w = inputs.shape[-2:]
         own, partner = inputs, inputs[index]
         if src_own is not None:
@@ -261,13 +269,13 @@ class PuzzleMix(SaliencyMixup):
         first = self.sample_params(inputs)
         return [dict(first, lam=float(lam)) for lam in lams]
 
-    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
-                       parts: Sequence[dict]) -> List[dict]:
+    def solve_saliency(self, model: nn.Module, inputs: Tensor,
+                       saliency: Tensor, parts: Sequence[dict]) -> List[dict]:
         return self.solve_parts(inputs, saliency, parts,
                                 pixel_scale(model, inputs))
 
-    def interp_forward_train(self, model, inputs: Tensor, scores: Tensor,
-                             parts: Sequence[dict]
+    def interp_forward_train(self, model: nn.Module, inputs: Tensor,
+                             scores: Tensor, parts: Sequence[dict]
                              ) -> Tuple[Tensor, MixedBatch]:
         """One saliency pass, K mask optimisations, one forward of K·N."""
         parts, clean = self.solved_params(model, inputs, scores, parts)

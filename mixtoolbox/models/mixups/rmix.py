@@ -4,10 +4,11 @@ arXiv preprint, 2022, https://arxiv.org/abs/2212.04875 (code:
 https://github.com/minhlong94/Random-Mixup); the saliency top/least-region
 mixing of Strategy 3 in Table 3 of its supplementary material."""
 import numbers
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -92,7 +93,8 @@ class RMix(SaliencyMixup):
                     weights=tuple(np.random.dirichlet([self.alpha] * 2)))
 
     @staticmethod
-    def top_patches(saliency: Tensor, patch: int, q) -> Tensor:
+    def top_patches(saliency: Tensor, patch: int, q: Sequence[float]
+                    ) -> Tensor:
         """``[N, 1, H/p, W/p]`` True where a patch's mean saliency is ≥ the
         q_i-quantile (linear interpolation) of image i's patches."""
         pooled = F.avg_pool2d(saliency[:, None].float(), patch)
@@ -105,7 +107,7 @@ class RMix(SaliencyMixup):
         return pooled >= level[:, None, None, None]
 
     def mix(self, inputs: Tensor, scores: Tensor, index: Tensor, top: Tensor,
-            weights) -> MixedBatch:
+            weights: Tuple[float, float]) -> MixedBatch:
         h, w = inputs.shape[-2:]
         w1, w2 = (float(v) for v in weights)
         own = F.interpolate(top.float(), size=(h, w), mode='nearest')
@@ -123,8 +125,8 @@ class RMix(SaliencyMixup):
                           params=dict(index=index, top=top,
                                       weights=(w1, w2)))
 
-    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
-                       parts: Sequence[dict]) -> List[dict]:
+    def solve_saliency(self, model: nn.Module, inputs: Tensor,
+                       saliency: Tensor, parts: Sequence[dict]) -> List[dict]:
         return [dict(index=p['index'], weights=p['weights'],
                      top=self.top_patches(saliency, p['patch'], p['q']))
                 for p in parts]

@@ -12,6 +12,7 @@ import abc
 import numbers
 from typing import List, Optional, Sequence, Tuple
 
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.structures import MixedBatch
@@ -56,7 +57,7 @@ class SaliencyMixup(BaseMixup):
                              f'got {loss!r}')
         self.clean_lam, self.loss_type = clean_lam, loss
 
-    def saliency(self, model, inputs: Tensor, scores: Tensor
+    def saliency(self, model: nn.Module, inputs: Tensor, scores: Tensor
                  ) -> Tuple[Tensor, Optional[Tensor]]:
         """Saliency ``[N, H, W]`` and the weighted clean-input loss (None
         when ``clean_lam`` is 0).
@@ -77,12 +78,12 @@ class SaliencyMixup(BaseMixup):
         return sal, clean
 
     @abc.abstractmethod
-    def solve_saliency(self, model, inputs: Tensor, saliency: Tensor,
-                       parts: Sequence[dict]) -> List[dict]:
+    def solve_saliency(self, model: nn.Module, inputs: Tensor,
+                       saliency: Tensor, parts: Sequence[dict]) -> List[dict]:
         """Solved params (with :attr:`solved_key`) of each sampled params
         dict in ``parts`` (one per interpolation; one for a plain step)."""
 
-    def solved_params(self, model, inputs: Tensor, scores: Tensor,
+    def solved_params(self, model: nn.Module, inputs: Tensor, scores: Tensor,
                       parts: Sequence[dict]
                       ) -> Tuple[List[dict], Optional[Tensor]]:
         """``parts`` solved from one saliency pass (as they are when already
@@ -93,15 +94,15 @@ class SaliencyMixup(BaseMixup):
         return self.solve_saliency(model, inputs, sal, parts), clean
 
     @staticmethod
-    def logits_of(model, batch: MixedBatch,
-                  clean: Optional[Tensor]) -> Tuple[Tensor, MixedBatch]:
+    def logits_of(model: nn.Module, batch: MixedBatch, clean: Optional[Tensor]
+                  ) -> Tuple[Tensor, MixedBatch]:
         """The network on the mixed batch; a clean loss goes into
         ``batch.extras['loss_clean']``."""
         if clean is not None:
             batch.extras['loss_clean'] = clean
         return model.head(model.extract_feat(batch.inputs)), batch
 
-    def forward_train(self, model, inputs: Tensor, scores: Tensor,
+    def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
                       params: Optional[dict] = None
                       ) -> Tuple[Tensor, MixedBatch]:
         if params is None:
@@ -111,7 +112,8 @@ class SaliencyMixup(BaseMixup):
         return self.logits_of(model, self.mix(inputs, scores, **params),
                               clean)
 
-    def loss(self, model, logits: Tensor, batch: MixedBatch) -> Tensor:
+    def loss(self, model: nn.Module, logits: Tensor, batch: MixedBatch
+             ) -> Tensor:
         if self.loss_type == 'bce':
             return bce_softmax_loss(logits, batch.target)
         return model.soft_loss(logits, batch.target)

@@ -3,15 +3,16 @@ saliency pass, the pixel scale of the inputs, the official BCE loss and the
 block transport of PuzzleMix."""
 import math
 from contextlib import contextmanager
-from typing import Optional, Tuple
+from typing import Iterator, Optional, Tuple
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 
 @contextmanager
-def train_mode(model, training: Optional[bool]):
+def train_mode(model: nn.Module, training: Optional[bool]) -> Iterator[None]:
     """Run the body with ``model.train(training)``; None keeps the mode."""
     before = model.training
     if training is not None:
@@ -22,9 +23,9 @@ def train_mode(model, training: Optional[bool]):
         model.train(before)
 
 
-def saliency_pass(model, inputs: Tensor, scores: Tensor,
-                  training: Optional[bool] = None,
-                  keep_loss: bool = False) -> Tuple[Tensor, Optional[Tensor]]:
+def saliency_pass(model: nn.Module, inputs: Tensor, scores: Tensor,
+                  training: Optional[bool] = None, keep_loss: bool = False
+                  ) -> Tuple[Tensor, Optional[Tensor]]:
     """Saliency ``[N, H, W]`` = √(mean_c (∂L/∂x)²) of the soft loss.
 
     Args:
@@ -54,7 +55,7 @@ def saliency_pass(model, inputs: Tensor, scores: Tensor,
     return grad.float().pow(2).mean(dim=1).sqrt(), loss
 
 
-def pixel_scale(model, inputs: Tensor) -> Tensor:
+def pixel_scale(model: nn.Module, inputs: Tensor) -> Tensor:
     """``[C]`` factors that turn differences of ``inputs`` into differences
     of [0, 1] pixels: std / 255 when the data preprocessor normalises (mean
     cancels in differences), else 1 / 255 (raw 0–255 pixels)."""

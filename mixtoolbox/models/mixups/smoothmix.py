@@ -2,6 +2,7 @@
 Simple Yet Effective Data Augmentation to Train Robust Classifiers", CVPR
 Workshops 2020 (CVF open access, no arXiv version)."""
 import numbers
+from typing import Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -13,8 +14,9 @@ from mixtoolbox.structures import MixedBatch
 from .base import BaseMixup
 
 
-def gaussian_mask(height: int, width: int, centre, sigma: float,
-                  device=None) -> Tensor:
+def gaussian_mask(height: int, width: int, centre: Tuple[int, int],
+                  sigma: float,
+                  device: Optional[Union[str, torch.device]] = None) -> Tensor:
     """``[1, 1, H, W]`` G = exp(−(Δy²/(2(σH)²) + Δx²/(2(σW)²))), peak 1 at
     ``centre`` = (cy, cx); σ is relative to the image side."""
     cy, cx = centre
@@ -78,8 +80,8 @@ class SmoothMix(BaseMixup):
         return dict(centre=centre, sigma=float(np.random.uniform(*self.sigma)),
                     index=self.sample_index(inputs))
 
-    def mix(self, inputs: Tensor, scores: Tensor, centre, sigma: float,
-            index: Tensor) -> MixedBatch:
+    def mix(self, inputs: Tensor, scores: Tensor, centre: Tuple[int, int],
+            sigma: float, index: Tensor) -> MixedBatch:
         h, w = inputs.shape[-2:]
         own = 1.0 - gaussian_mask(h, w, centre, sigma, inputs.device)
         lam = own.mean().item()

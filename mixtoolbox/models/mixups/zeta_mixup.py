@@ -2,6 +2,8 @@
 Richer, More Realistic Synthetic Samples from a p-Series Interpolant",
 Journal of Big Data 11:43, 2024; arXiv preprint 2022,
 https://arxiv.org/abs/2204.03323."""
+from typing import Optional, Union
+
 import torch
 from torch import Tensor
 
@@ -12,7 +14,9 @@ from mixtoolbox.structures import MixedBatch
 from .base import BaseMixup
 
 
-def p_series_weights(n: int, gamma: float, device=None) -> Tensor:
+def p_series_weights(n: int, gamma: float,
+                     device: Optional[Union[str, torch.device]] = None
+                     ) -> Tensor:
     """w_r = r^(−γ) / Σ_{j=1..n} j^(−γ), r = 1..n (float32, decreasing)."""
     ranks = torch.arange(1, n + 1, device=device, dtype=torch.float64)
     w = ranks.pow(-gamma)

@@ -13,11 +13,14 @@ classifier calls, in one training step:
 5. ``mixup.loss`` → the ``loss`` entry;
 6. :meth:`BaseModifier.extend_losses` (e.g. the distillation term).
 """
-from typing import List
+from typing import TYPE_CHECKING, List
 
 from torch import Tensor, nn
 
 from mixtoolbox.structures import MixedBatch
+
+if TYPE_CHECKING:
+    from mixtoolbox.models.mixups.base import BaseMixup
 
 
 class BaseModifier(nn.Module):
@@ -29,24 +32,24 @@ class BaseModifier(nn.Module):
     """
     num_views = 1
 
-    def attach(self, model) -> None:
+    def attach(self, model: nn.Module) -> None:
         """Called once when the classifier is built (before the modifiers
         are registered on it)."""
 
-    def before_step(self, model) -> None:
+    def before_step(self, model: nn.Module) -> None:
         """Called at the start of every training step."""
 
-    def wrap(self, net):
+    def wrap(self, net: nn.Module) -> nn.Module:
         """The network a mixup drives, seen through this modifier."""
         return net
 
-    def prepare_batch(self, net, logits: Tensor, batch: MixedBatch,
+    def prepare_batch(self, net: nn.Module, logits: Tensor, batch: MixedBatch,
                       scores: Tensor) -> MixedBatch:
         """Adjust the batch (e.g. its targets) before the mixup's loss."""
         return batch
 
-    def extend_losses(self, model, mixup, views: List[Tensor],
-                      scores: Tensor, logits: Tensor, batch: MixedBatch,
-                      losses: dict) -> dict:
+    def extend_losses(self, model: nn.Module, mixup: 'BaseMixup',
+                      views: List[Tensor], scores: Tensor, logits: Tensor,
+                      batch: MixedBatch, losses: dict) -> dict:
         """Add or reweigh loss terms."""
         return losses

@@ -6,6 +6,7 @@ Table 9 of the preprint, https://arxiv.org/abs/2206.14868."""
 import numbers
 from typing import Optional
 
+import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.models.heads.dense_head import DenseView, linear_classifier
@@ -51,15 +52,15 @@ class DenseLoss(BaseModifier):
                              f'>= 1, got {resolution!r}')
         self.resolution = resolution
 
-    def attach(self, model) -> None:
+    def attach(self, model: nn.Module) -> None:
         # the dense classifier is the head's final affine layer: fail at build
         linear_classifier(model.head)
 
-    def wrap(self, net):
+    def wrap(self, net: nn.Module) -> nn.Module:
         return net if getattr(net, 'is_dense', False) else DenseView(
             net, self.resolution)
 
-    def prepare_batch(self, net, logits: Tensor, batch: MixedBatch,
+    def prepare_batch(self, net: nn.Module, logits: Tensor, batch: MixedBatch,
                       scores: Tensor) -> MixedBatch:
         if logits.dim() == 4 and batch.target.dim() == 2:
             batch.target = batch.dense_target(scores, logits.shape[-2:])

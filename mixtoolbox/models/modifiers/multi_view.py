@@ -1,11 +1,13 @@
 """A data preprocessor for two (or more) views of every image."""
+from typing import Sequence, Union
+
 from mmpretrain.models.utils import ClsDataPreprocessor
 from torch import Tensor
 
 from mixtoolbox.registry import MODELS
 
 
-def is_multi_view(inputs) -> bool:
+def is_multi_view(inputs: Union[Tensor, Sequence]) -> bool:
     """True for a list of views: lists of per-sample tensors
     (``pseudo_collate``) or ``[N, C, H, W]`` tensors (``default_collate``)."""
     if not isinstance(inputs, (list, tuple)) or not inputs:

@@ -7,13 +7,20 @@ preprint's: self-distillation is not part of the NeurIPS 2023 version,
 https://arxiv.org/abs/2311.05538."""
 import dataclasses
 import numbers
+from typing import TYPE_CHECKING, List
 
 import torch
+import torch.nn as nn
 from mmengine.model import ExponentialMovingAverage
+from torch import Tensor
 
 from mixtoolbox.registry import MODELS
+from mixtoolbox.structures import MixedBatch
 
 from .base import BaseModifier
+
+if TYPE_CHECKING:
+    from mixtoolbox.models.mixups.base import BaseMixup
 
 MULTIVIEW_HINT = (
     "add mmpretrain's MultiView to the train pipeline before PackInputs, "
@@ -79,18 +86,19 @@ class SelfDistill(BaseModifier):
         self.momentum = float(momentum)
         self.teacher = None
 
-    def attach(self, model) -> None:
+    def attach(self, model: nn.Module) -> None:
         self.teacher = ExponentialMovingAverage(model, self.momentum)
 
     @torch.no_grad()
-    def before_step(self, model) -> None:
+    def before_step(self, model: nn.Module) -> None:
         if model.training:
             # lookup by name, and buffers in the student's order: the
             # teacher is a copy of the student made before any modifier
             self.teacher.update_parameters(model)
 
-    def extend_losses(self, model, mixup, views, scores, logits, batch,
-                      losses):
+    def extend_losses(self, model: nn.Module, mixup: 'BaseMixup',
+                      views: List[Tensor], scores: Tensor, logits: Tensor,
+                      batch: MixedBatch, losses: dict) -> dict:
         if len(views) < 2:
             raise ValueError('SelfDistill needs a second view of every image '
                              f'for the teacher: {MULTIVIEW_HINT}')

@@ -48,7 +48,7 @@ def mixed_nce(z_m: Tensor, keys: Tensor, queue: Tensor, temperature: float,
     return (lam * nce_i + (1 - lam) * nce_j).mean()
 
 
-def check_instance_mixup(mixup, owner: str) -> None:
+def check_instance_mixup(mixup: 'BaseMixup', owner: str) -> None:
     """Eq. (4) needs a pairwise mixup (λ and a partner index, declared by
     ``BaseMixup.pairwise``) that runs without a classifier."""
     if not (isinstance(mixup, BaseMixup) and mixup.pairwise):

@@ -35,10 +35,10 @@ def paper_momentum(encoder: str, doc: str) -> property:
     ``encoder`` of the model, which stores mmengine's convention. Setting
     it (configs, ``MomentumScheduleHook``) checks the value."""
 
-    def get(model) -> float:
+    def get(model: nn.Module) -> float:
         return 1.0 - getattr(model, encoder).momentum
 
-    def set_(model, value: float) -> None:
+    def set_(model: nn.Module, value: float) -> None:
         value = in_range(type(model).__name__, 'momentum', value, 0, 1)
         getattr(model, encoder).momentum = ema_weight_of_new(value)
 

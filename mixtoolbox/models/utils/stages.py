@@ -8,7 +8,7 @@ embedding-space mixups replace a stage output, the learnable Mixer of
 AutoMix / SAMix reads one from the momentum encoder.
 """
 from contextlib import contextmanager
-from typing import Callable, Iterator, List, Tuple, Union
+from typing import Any, Callable, Iterator, List, Tuple, Union
 
 import torch.nn as nn
 from torch import Tensor
@@ -54,7 +54,7 @@ def stage_output(backbone: nn.Module, stage: str, x: Tensor,
     ``(backbone output, stage output)`` is returned."""
     seen = {}
 
-    def tap(module, args, output):
+    def tap(module: nn.Module, args: tuple, output: Any) -> None:
         if stop:
             raise _Tapped(output)
         seen['out'] = output
