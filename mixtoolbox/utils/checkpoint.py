@@ -15,7 +15,7 @@ import os.path as osp
 import re
 import sys
 import zipfile
-from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 import numpy as np
 import torch
@@ -40,7 +40,7 @@ def _numpy_checkpoint_types():
     return types
 
 
-def mmengine_checkpoint_types() -> List[type]:
+def mmengine_checkpoint_types() -> list:
     """The non-tensor globals found in mmengine training checkpoints."""
     from mmengine.logging.history_buffer import HistoryBuffer
     # bytes: an empty numpy array (e.g. a fresh HistoryBuffer) pickles its

@@ -11,11 +11,10 @@ CIFAR-100) by S. Venkataramanan, E. Kijak, L. Amsaleg, Y. Avrithis,
 Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538, App. Table 9,
 which states neither formula nor bin count.
 """
-from typing import List, Sequence, Union
+from typing import Any, List, Sequence, Union
 
 import torch
 from mmengine.evaluator import BaseMetric
-from mmengine.hooks.hook import DATA_BATCH
 from torch import Tensor
 
 from mixtoolbox.registry import METRICS
@@ -126,8 +125,7 @@ class CalibrationError(BaseMetric):
                          collect_dir=collect_dir)
         self.num_bins = check_num_bins(num_bins, 'CalibrationError')
 
-    def process(self, data_batch: DATA_BATCH, data_samples: Sequence[dict]
-                ) -> None:
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
             if 'pred_score' not in sample or 'gt_label' not in sample:
                 raise ValueError('CalibrationError needs `pred_score` and '

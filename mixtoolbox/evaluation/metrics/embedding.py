@@ -26,7 +26,6 @@ import torch
 import torch.nn as nn
 from mmengine.evaluator import BaseMetric
 from mmengine.hooks import Hook
-from mmengine.hooks.hook import DATA_BATCH
 from mmengine.model import is_model_wrapper
 from torch import Tensor
 
@@ -155,8 +154,7 @@ class AlignmentUniformity(BaseMetric):
         self.normalize = normalize
         self.embedding_key = embedding_key
 
-    def process(self, data_batch: DATA_BATCH, data_samples: Sequence[dict]
-                ) -> None:
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
             if self.embedding_key not in sample or 'gt_label' not in sample:
                 raise ValueError(

@@ -23,11 +23,10 @@ Networks" (ODIN), ICLR 2018):
 Curves come from scikit-learn (``roc_curve``, ``roc_auc_score``,
 ``average_precision_score``, the step-wise AP without interpolation).
 """
-from typing import List, Sequence, Union
+from typing import Any, List, Sequence, Union
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
-from mmengine.hooks.hook import DATA_BATCH
 
 from mixtoolbox.registry import METRICS
 
@@ -97,8 +96,7 @@ class OODDetection(BaseMetric):
     """
     default_prefix = 'ood'
 
-    def process(self, data_batch: DATA_BATCH, data_samples: Sequence[dict]
-                ) -> None:
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
             if 'pred_score' not in sample:
                 raise ValueError('OODDetection needs `pred_score` in every '

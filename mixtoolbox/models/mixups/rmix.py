@@ -4,7 +4,7 @@ arXiv preprint, 2022, https://arxiv.org/abs/2212.04875 (code:
 https://github.com/minhlong94/Random-Mixup); the saliency top/least-region
 mixing of Strategy 3 in Table 3 of its supplementary material."""
 import numbers
-from typing import List, Sequence, Tuple
+from typing import List, Sequence
 
 import numpy as np
 import torch
@@ -107,7 +107,7 @@ class RMix(SaliencyMixup):
         return pooled >= level[:, None, None, None]
 
     def mix(self, inputs: Tensor, scores: Tensor, index: Tensor, top: Tensor,
-            weights: Tuple[float, float]) -> MixedBatch:
+            weights: Sequence[float]) -> MixedBatch:
         h, w = inputs.shape[-2:]
         w1, w2 = (float(v) for v in weights)
         own = F.interpolate(top.float(), size=(h, w), mode='nearest')
