@@ -4,16 +4,11 @@
 # Venkataramanan et al. (arXiv:2206.14868, 2022, Sec. 4.4 and App. A.1,
 # https://arxiv.org/abs/2206.14868).
 _base_ = [
+    '../_base_/models/preactresnet18-w8_fashion-mnist.py',
     '../_base_/datasets/fashion_mnist.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
-    type='MixupClassifier',
-    backbone=dict(type='PreActResNet', depth=18, in_channels=1,
-                  base_channels=8),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
-              loss=dict(type='CrossEntropyLoss', use_soft=True)),
     mix_policy=[
         dict(type='MultiMix', n=1000, alpha=(0.5, 2.0), prob=0.5),
         dict(type='Mixup', alpha=1.0, prob=0.5),

@@ -16,19 +16,11 @@
 # - no validation during training: the reported top-1 comes from the
 #   separate test run on the same 10,000 images.
 _base_ = [
+    '../_base_/models/preactresnet18-w8_fashion-mnist.py',
     '../_base_/datasets/fashion_mnist.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
-    type='MixupClassifier',
-    backbone=dict(type='PreActResNet', depth=18, in_channels=1,
-                  base_channels=8),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead',
-        num_classes=10,
-        in_channels=64,
-        loss=dict(type='CrossEntropyLoss', use_soft=True)),
     mix_policy=[dict(type='CutMix', alpha=1.0, prob=0.5)],
 )
 data_preprocessor = dict(
