@@ -6,6 +6,7 @@
 _base_ = [
     '../_base_/models/preactresnet18-w8_fashion-mnist.py',
     '../_base_/datasets/fashion_mnist.py',
+    '../_base_/schedules/fashion-mnist_sgd_warmup-cosine_3e.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
@@ -18,19 +19,6 @@ train_dataloader = dict(batch_size=128, num_workers=1)
 val_dataloader = dict(num_workers=1)
 test_dataloader = val_dataloader
 
-max_epochs = 3
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, nesterov=True,
-                   weight_decay=5e-4))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=max_epochs,
-         T_max=max_epochs - 1, eta_min=0.0, convert_to_iter_based=True),
-]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
-val_cfg = dict()
-test_cfg = dict()
 default_hooks = dict(logger=dict(interval=50),
                      checkpoint=dict(interval=1, max_keep_ckpts=1,
                                      save_best=None))

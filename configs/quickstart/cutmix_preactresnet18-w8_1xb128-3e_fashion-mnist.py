@@ -18,6 +18,7 @@
 _base_ = [
     '../_base_/models/preactresnet18-w8_fashion-mnist.py',
     '../_base_/datasets/fashion_mnist.py',
+    '../_base_/schedules/fashion-mnist_sgd_warmup-cosine_3e.py',
     '../_base_/default_runtime.py',
 ]
 model = dict(
@@ -40,23 +41,11 @@ custom_hooks = [
     dict(type='MemoryFormatHook', memory_format='channels_last'),
 ]
 
-max_epochs = 3
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, nesterov=True,
-                   weight_decay=5e-4))
-# one-epoch linear warm-up, then cosine decay to zero
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=max_epochs,
-         T_max=max_epochs - 1, eta_min=0.0, convert_to_iter_based=True),
-]
-# val_begin after the last epoch: no validation pass during training
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1,
-                 val_begin=max_epochs + 1)
-val_cfg = dict()
+# 3 epochs, one-epoch linear warm-up, then cosine decay to zero
+# (../_base_/schedules/); val_begin after the last epoch: no validation pass
+# during training
+train_cfg = dict(val_interval=1, val_begin=_base_.max_epochs + 1)
 auto_scale_lr = dict(base_batch_size=128)
-test_cfg = dict()
 default_hooks = dict(logger=dict(interval=50),
                      checkpoint=dict(interval=1, max_keep_ckpts=1,
                                      save_best=None))
