@@ -1,5 +1,6 @@
-"""What the Runner-level engine tests share: a tiny deterministic image set,
-its loader, and per-iteration checkpoint / logger hooks."""
+"""What the Runner-level engine tests share: a tiny SAMix classifier, a tiny
+deterministic image set, its loader, and per-iteration checkpoint / logger
+hooks."""
 import torch
 from mmengine.dataset import pseudo_collate
 from mmpretrain.structures import DataSample
@@ -28,3 +29,16 @@ def tiny_loader() -> DataLoader:
 ITER_HOOKS = dict(checkpoint=dict(type='CheckpointHook', interval=2,
                                   by_epoch=False),
                   logger=dict(type='LoggerHook', interval=1))
+
+
+def tiny_model_cfg() -> dict:
+    """A SAMix classifier on a 1/8-width PreActResNet-18, 4 classes."""
+    return dict(
+        type='AutoMixClassifier',
+        data_preprocessor=dict(num_classes=4, mean=[128.0] * 3,
+                               std=[64.0] * 3),
+        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=4, in_channels=64,
+                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
+        mixer=dict(type='SAMixMixer', in_channels=32))

@@ -12,22 +12,10 @@ from mmengine.runner import Runner
 from mixtoolbox.engine import PrefixParamScheduler
 from mixtoolbox.engine.optimizers import PREFIX_KEY
 from mixtoolbox.registry import MODELS, PARAM_SCHEDULERS
-from tests.engine.helpers import ITER_HOOKS, tiny_loader
+from tests.engine.helpers import ITER_HOOKS, tiny_loader, tiny_model_cfg
 
 BASE_LR, MIXER_LR = 0.1, 0.05
 CONSTRUCTOR = 'PrefixGroupOptimWrapperConstructor'
-
-
-def tiny_model_cfg():
-    return dict(
-        type='AutoMixClassifier',
-        data_preprocessor=dict(num_classes=4, mean=[128.0] * 3,
-                               std=[64.0] * 3),
-        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=4, in_channels=64,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
-        mixer=dict(type='SAMixMixer', in_channels=32))
 
 
 def optim_cfg(**paramwise):

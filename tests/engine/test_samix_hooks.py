@@ -15,7 +15,7 @@ from mixtoolbox.engine.hooks import (
     anneal_value,
 )
 from mixtoolbox.registry import HOOKS
-from tests.engine.helpers import ITER_HOOKS, tiny_loader
+from tests.engine.helpers import ITER_HOOKS, tiny_loader, tiny_model_cfg
 
 
 def fake_runner(model, it=0, max_iters=10, epoch=0, max_epochs=4):
@@ -91,17 +91,9 @@ def test_gallery_hook_refuses_a_model_without_mixed_batches():
 
 
 def make_runner(work_dir, max_iters, resume=False):
-    model = dict(
-        type='AutoMixClassifier',
-        data_preprocessor=dict(num_classes=4, mean=[128.0] * 3,
-                               std=[64.0] * 3),
-        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=4, in_channels=64,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
-        mixer=dict(type='SAMixMixer', in_channels=32))
     return Runner(
-        model=model, work_dir=str(work_dir), default_scope='mixtoolbox',
+        model=tiny_model_cfg(), work_dir=str(work_dir),
+        default_scope='mixtoolbox',
         train_dataloader=tiny_loader(),
         train_cfg=dict(by_epoch=False, max_iters=max_iters),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
