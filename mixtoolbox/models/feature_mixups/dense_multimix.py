@@ -9,7 +9,7 @@ from typing import Optional
 
 from torch import Tensor
 
-from mixtoolbox.models.utils.validators import check_optional_int
+from mixtoolbox.models.utils.validators import check_choice, check_optional_int
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
@@ -76,14 +76,10 @@ class DenseMultiMix(FeatureMixup):
                  resolution: Optional[int] = None):
         self.n = check_n(n, 'DenseMultiMix')
         self.alpha = check_alpha_range(alpha, 'DenseMultiMix')
-        if attention not in ATTENTIONS:
-            raise ValueError(f'DenseMultiMix: `attention` must be one of '
-                             f'{ATTENTIONS}, got {attention!r}')
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f'DenseMultiMix: `nonlinearity` must be one of '
-                             f'{NONLINEARITIES}, got {nonlinearity!r}')
-        self.attention = attention
-        self.nonlinearity = nonlinearity
+        self.attention = check_choice('DenseMultiMix', 'attention', attention,
+                                      ATTENTIONS)
+        self.nonlinearity = check_choice('DenseMultiMix', 'nonlinearity',
+                                         nonlinearity, NONLINEARITIES)
         self.resolution = check_optional_int('DenseMultiMix', 'resolution',
                                              resolution)
 
