@@ -3,12 +3,7 @@
 # last map on 28x28), 3 epochs, batch 128; the MultiMix defaults of
 # Venkataramanan et al. (arXiv:2206.14868, 2022, Sec. 4.4 and App. A.1,
 # https://arxiv.org/abs/2206.14868).
-_base_ = [
-    '../_base_/models/preactresnet18-w8_fashion-mnist.py',
-    '../_base_/datasets/fashion_mnist.py',
-    '../_base_/schedules/fashion-mnist_sgd_warmup-cosine_3e.py',
-    '../_base_/default_runtime.py',
-]
+_base_ = '../_base_/protocols/preactresnet18-w8_1xb128-3e_fashion-mnist.py'
 model = dict(
     mix_policy=[
         dict(type='MultiMix', n=1000, alpha=(0.5, 2.0), prob=0.5),
@@ -18,8 +13,3 @@ model = dict(
 train_dataloader = dict(batch_size=128, num_workers=1)
 val_dataloader = dict(num_workers=1)
 test_dataloader = val_dataloader
-
-default_hooks = dict(logger=dict(interval=50),
-                     checkpoint=dict(interval=1, max_keep_ckpts=1,
-                                     save_best=None))
-env_cfg = dict(dist_cfg=dict(backend='gloo'))

@@ -15,12 +15,7 @@
 # - channels-last weights make oneDNN's small convolutions faster;
 # - no validation during training: the reported top-1 comes from the
 #   separate test run on the same 10,000 images.
-_base_ = [
-    '../_base_/models/preactresnet18-w8_fashion-mnist.py',
-    '../_base_/datasets/fashion_mnist.py',
-    '../_base_/schedules/fashion-mnist_sgd_warmup-cosine_3e.py',
-    '../_base_/default_runtime.py',
-]
+_base_ = '../_base_/protocols/preactresnet18-w8_1xb128-3e_fashion-mnist.py'
 model = dict(
     mix_policy=[dict(type='CutMix', alpha=1.0, prob=0.5)],
 )
@@ -41,12 +36,8 @@ custom_hooks = [
     dict(type='MemoryFormatHook', memory_format='channels_last'),
 ]
 
-# 3 epochs, one-epoch linear warm-up, then cosine decay to zero
-# (../_base_/schedules/); val_begin after the last epoch: no validation pass
-# during training
+# 3 epochs, one-epoch linear warm-up, then cosine decay to zero (the
+# protocol in ../_base_/protocols/); val_begin after the last epoch: no
+# validation pass during training
 train_cfg = dict(val_interval=1, val_begin=_base_.max_epochs + 1)
 auto_scale_lr = dict(base_batch_size=128)
-default_hooks = dict(logger=dict(interval=50),
-                     checkpoint=dict(interval=1, max_keep_ckpts=1,
-                                     save_best=None))
-env_cfg = dict(dist_cfg=dict(backend='gloo'))
