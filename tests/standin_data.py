@@ -55,6 +55,19 @@ def make_image_folders(root, splits=('train', 'val'), size=64, classes=2,
     return root
 
 
+def image_folder_roots(base) -> dict:
+    """Stand-in roots (under the folder ``base``) for the image-folder
+    dataset types: 64 px class folders for ``CustomDataset`` and 72 px for
+    ``ImageNet``, both with label lists (the STL-10 linear configs read
+    meta/*.txt)."""
+    return {
+        'CustomDataset': make_image_folders(
+            osp.join(base, 'tiny'), size=64, with_meta=True),
+        'ImageNet': make_image_folders(
+            osp.join(base, 'imagenet'), size=72, with_meta=True),
+    }
+
+
 def make_fashion_mnist(root):
     """Real Fashion-MNIST decompressed from the Debian package."""
     from mixtoolbox.apis.prepare_fashion_mnist import prepare

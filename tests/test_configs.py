@@ -35,11 +35,7 @@ def standin_roots(tmp_path_factory):
         'CIFAR100': standin_data.make_cifar(str(base / 'c100'), CIFAR100),
         'FashionMNIST': standin_data.make_fashion_mnist_standin(
             str(base / 'fmnist')),
-        # with label lists: the STL-10 linear configs read meta/*.txt
-        'CustomDataset': standin_data.make_image_folders(
-            str(base / 'tiny'), size=64, with_meta=True),
-        'ImageNet': standin_data.make_image_folders(
-            str(base / 'imagenet'), size=72, with_meta=True),
+        **standin_data.image_folder_roots(str(base)),
         'CUB': standin_data.make_cub(str(base / 'cub')),
         'FGVCAircraft': standin_data.make_fgvc_aircraft(
             str(base / 'aircraft')),

@@ -14,6 +14,7 @@ from mmpretrain.structures import DataSample
 
 import mixtoolbox
 from mixtoolbox import registry
+from tests.tiny_model import tiny_classifier
 
 
 def test_version():
@@ -72,17 +73,11 @@ def test_user_mixup_through_custom_imports(tmp_path, monkeypatch):
     (tmp_path / 'my_mixups.py').write_text(USER_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
     cfg_file = tmp_path / 'cfg.py'
+    model = tiny_classifier(2, mix_policy=[dict(type='FlipMix', lam=0.7)])
     cfg_file.write_text(textwrap.dedent('''
         custom_imports = dict(imports=['my_mixups'],
                               allow_failed_imports=False)
-        model = dict(
-            type='MixupClassifier',
-            backbone=dict(type='PreActResNet', depth=18, base_channels=4),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=2, in_channels=32,
-                      loss=dict(type='CrossEntropyLoss', use_soft=True)),
-            mix_policy=[dict(type='FlipMix', lam=0.7)])
-    '''))
+    ''') + f'model = {model!r}\n')
     cfg = Config.fromfile(str(cfg_file))
     import_modules_from_strings(**cfg.custom_imports)
     try:

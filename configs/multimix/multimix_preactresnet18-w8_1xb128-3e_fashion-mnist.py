@@ -3,17 +3,8 @@
 # last map on 28x28), 3 epochs, batch 128; the MultiMix defaults of
 # Venkataramanan et al. (arXiv:2206.14868, 2022, Sec. 4.4 and App. A.1,
 # https://arxiv.org/abs/2206.14868).
-_base_ = [
-    '../_base_/datasets/fashion_mnist.py',
-    '../_base_/default_runtime.py',
-]
+_base_ = '../_base_/protocols/preactresnet18-w8_1xb128-3e_fashion-mnist.py'
 model = dict(
-    type='MixupClassifier',
-    backbone=dict(type='PreActResNet', depth=18, in_channels=1,
-                  base_channels=8),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
-              loss=dict(type='CrossEntropyLoss', use_soft=True)),
     mix_policy=[
         dict(type='MultiMix', n=1000, alpha=(0.5, 2.0), prob=0.5),
         dict(type='Mixup', alpha=1.0, prob=0.5),
@@ -22,21 +13,3 @@ model = dict(
 train_dataloader = dict(batch_size=128, num_workers=1)
 val_dataloader = dict(num_workers=1)
 test_dataloader = val_dataloader
-
-max_epochs = 3
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, nesterov=True,
-                   weight_decay=5e-4))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=max_epochs,
-         T_max=max_epochs - 1, eta_min=0.0, convert_to_iter_based=True),
-]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
-val_cfg = dict()
-test_cfg = dict()
-default_hooks = dict(logger=dict(interval=50),
-                     checkpoint=dict(interval=1, max_keep_ckpts=1,
-                                     save_best=None))
-env_cfg = dict(dist_cfg=dict(backend='gloo'))

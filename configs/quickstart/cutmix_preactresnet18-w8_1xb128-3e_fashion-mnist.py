@@ -15,20 +15,8 @@
 # - channels-last weights make oneDNN's small convolutions faster;
 # - no validation during training: the reported top-1 comes from the
 #   separate test run on the same 10,000 images.
-_base_ = [
-    '../_base_/datasets/fashion_mnist.py',
-    '../_base_/default_runtime.py',
-]
+_base_ = '../_base_/protocols/preactresnet18-w8_1xb128-3e_fashion-mnist.py'
 model = dict(
-    type='MixupClassifier',
-    backbone=dict(type='PreActResNet', depth=18, in_channels=1,
-                  base_channels=8),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead',
-        num_classes=10,
-        in_channels=64,
-        loss=dict(type='CrossEntropyLoss', use_soft=True)),
     mix_policy=[dict(type='CutMix', alpha=1.0, prob=0.5)],
 )
 data_preprocessor = dict(
@@ -48,24 +36,8 @@ custom_hooks = [
     dict(type='MemoryFormatHook', memory_format='channels_last'),
 ]
 
-max_epochs = 3
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, nesterov=True,
-                   weight_decay=5e-4))
-# one-epoch linear warm-up, then cosine decay to zero
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=1, end=max_epochs,
-         T_max=max_epochs - 1, eta_min=0.0, convert_to_iter_based=True),
-]
-# val_begin after the last epoch: no validation pass during training
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1,
-                 val_begin=max_epochs + 1)
-val_cfg = dict()
+# 3 epochs, one-epoch linear warm-up, then cosine decay to zero (the
+# protocol in ../_base_/protocols/); val_begin after the last epoch: no
+# validation pass during training
+train_cfg = dict(val_interval=1, val_begin=_base_.max_epochs + 1)
 auto_scale_lr = dict(base_batch_size=128)
-test_cfg = dict()
-default_hooks = dict(logger=dict(interval=50),
-                     checkpoint=dict(interval=1, max_keep_ckpts=1,
-                                     save_best=None))
-env_cfg = dict(dist_cfg=dict(backend='gloo'))

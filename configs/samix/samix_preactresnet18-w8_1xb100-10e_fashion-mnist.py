@@ -5,9 +5,10 @@
 _base_ = [
     '../_base_/datasets/fashion_mnist.py',
     '../_base_/default_runtime.py',
+    '../_base_/samix.py',
 ]
 model = dict(
-    type='AutoMixClassifier',
+    _base_.samix_model,
     backbone=dict(type='PreActResNet', depth=18, in_channels=1,
                   base_channels=8),
     neck=dict(type='GlobalAveragePooling'),
@@ -16,12 +17,7 @@ model = dict(
         num_classes=10,
         in_channels=64,
         loss=dict(type='CrossEntropyLoss', use_soft=True)),
-    mixer=dict(type='SAMixMixer', in_channels=32),
-    alpha=2.0,
-    mask_layer=3,
-    momentum=0.999,
-    mixer_loss=dict(type='EtaBalancedLoss', eta=0.5),
-)
+    mixer=dict(type='SAMixMixer', in_channels=32))
 train_dataloader = dict(batch_size=100, num_workers=1)
 val_dataloader = dict(num_workers=1)
 test_dataloader = val_dataloader
@@ -40,9 +36,7 @@ default_hooks = dict(logger=dict(interval=50),
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 
 custom_hooks = [
-    dict(type='MomentumScheduleHook', start=0.999, end=1.0),
-    dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
-         end=0.0, policy='linear'),
+    *_base_.samix_hooks,
     # 600 iterations per epoch: one grid per epoch
     dict(type='MixedGalleryHook', interval=600),
 ]

@@ -9,16 +9,12 @@ _base_ = [
     '../_base_/datasets/tiny_imagenet.py',
     '../_base_/schedules/cifar_sgd_cosine_800e.py',
     '../_base_/default_runtime.py',
+    '../_base_/samix.py',
 ]
 model = dict(
-    type='AutoMixClassifier',
+    _base_.samix_model,
     # layer3 of PreActResNet-18: 256 channels, 16x16 on 64x64 images
-    mixer=dict(type='SAMixMixer', in_channels=256),
-    alpha=2.0,
-    mask_layer=3,
-    momentum=0.999,
-    mixer_loss=dict(type='EtaBalancedLoss', eta=0.5),
-)
+    mixer=dict(type='SAMixMixer', in_channels=256))
 train_dataloader = dict(batch_size=100)
 val_dataloader = dict(batch_size=100)
 test_dataloader = val_dataloader
@@ -28,9 +24,7 @@ param_scheduler = dict(T_max=400)
 train_cfg = dict(max_epochs=400)
 
 custom_hooks = [
-    dict(type='MomentumScheduleHook', start=0.999, end=1.0),
-    dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
-         end=0.0, policy='linear'),
+    *_base_.samix_hooks,
     # 1000 iterations per epoch: a grid every 20 epochs
     dict(type='MixedGalleryHook', interval=20000),
 ]

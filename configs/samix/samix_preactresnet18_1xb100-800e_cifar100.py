@@ -4,24 +4,19 @@
 # the layer-3 maps of the momentum network, alpha = 2, eta = 0.5, beta 0.1 -> 0
 # (linear), momentum 0.999 -> 1 (cosine); Sec. 3.3, 4.1 and App. A.1.2.
 # Protocol (in the base): Sec. 4.1.
-_base_ = '../_base_/protocols/preactresnet18_1xb100-800e_cifar100.py'
+_base_ = ['../_base_/protocols/preactresnet18_1xb100-800e_cifar100.py',
+          '../_base_/samix.py']
 model = dict(
-    type='AutoMixClassifier',
+    _base_.samix_model,
     # layer3 of PreActResNet-18 has 256 channels (8x8 on 32x32 images)
     mixer=dict(type='SAMixMixer', in_channels=256),
-    alpha=2.0,
-    mask_layer=3,
-    momentum=0.999,
-    mixer_loss=dict(type='EtaBalancedLoss', eta=0.5),
     clean_loss_weight=1.0,
     lam_margin=0.08,
     lam_adjust=0.25,
 )
 
 custom_hooks = [
-    dict(type='MomentumScheduleHook', start=0.999, end=1.0),
-    dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
-         end=0.0, policy='linear'),
+    *_base_.samix_hooks,
     # 500 iterations per epoch: a grid every 25 epochs
     dict(type='MixedGalleryHook', interval=12500),
 ]

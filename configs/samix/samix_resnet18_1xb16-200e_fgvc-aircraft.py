@@ -15,9 +15,7 @@ _base_ = [
 model = dict(head=dict(num_classes=100))
 
 custom_hooks = [
-    dict(type='MomentumScheduleHook', start=0.999, end=1.0),
-    dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
-         end=0.0, policy='linear'),
+    *_base_.samix_hooks,
     # 417 iterations per epoch at batch 16: a grid every 20 epochs
     dict(type='MixedGalleryHook', interval=8340),
 ]

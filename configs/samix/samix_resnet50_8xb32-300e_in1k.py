@@ -8,23 +8,18 @@ _base_ = [
     '../_base_/datasets/imagenet.py',
     '../_base_/schedules/imagenet_sgd_300e.py',
     '../_base_/default_runtime.py',
+    '../_base_/samix.py',
 ]
 model = dict(
-    type='AutoMixClassifier',
+    _base_.samix_model,
     # layer3 of ResNet-50: 1024 channels, 14x14 on 224x224 images
     mixer=dict(type='SAMixMixer', in_channels=1024),
-    alpha=2.0,
-    mask_layer=3,
-    momentum=0.999,
-    mixer_loss=dict(type='EtaBalancedLoss', eta=0.1),
-)
+    mixer_loss=dict(type='EtaBalancedLoss', eta=0.1))
 param_scheduler = dict(_delete_=True, type='CosineAnnealingLR', by_epoch=True,
                        T_max=300, eta_min=0.0)
 
 custom_hooks = [
-    dict(type='MomentumScheduleHook', start=0.999, end=1.0),
-    dict(type='AnnealingHook', attr='mixer.mask_loss_weight', start=0.1,
-         end=0.0, policy='linear'),
+    *_base_.samix_hooks,
     # 5005 iterations per epoch at batch 256: a grid every ~10 epochs
     dict(type='MixedGalleryHook', interval=50000),
 ]

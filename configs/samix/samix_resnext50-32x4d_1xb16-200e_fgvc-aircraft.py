@@ -5,14 +5,6 @@
 # torchvision resnext50_32x4d state dict loads unchanged into mmpretrain's
 # ResNeXt):
 #   --cfg-options model.backbone.init_cfg.checkpoint=/path/to/resnext50.pth
-_base_ = './samix_resnet18_1xb16-200e_fgvc-aircraft.py'
-model = dict(
-    backbone=dict(
-        _delete_=True, type='ResNeXt', depth=50, groups=32,
-        width_per_group=4, out_indices=(3, ), style='pytorch',
-        init_cfg=dict(type='Pretrained',
-                      checkpoint='checkpoints/resnext50_32x4d_imagenet.pth')),
-    head=dict(in_channels=2048),
-    # layer3 of ResNeXt-50: 1024 channels, 14x14 on 224x224 images
-    mixer=dict(in_channels=1024),
-)
+_base_ = ['./samix_resnet18_1xb16-200e_fgvc-aircraft.py',
+          './_base_/resnext50-32x4d_finetune.py']
+model = _base_.resnext50_finetune

@@ -28,11 +28,12 @@ train_dataloader = dict(
                  data_prefix='train', ann_file='meta/train.txt',
                  metainfo=dict(classes=classes), pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True))
+# testing: the train loader on the test images (meta/val.txt), 64 a batch,
+# test pipeline, in order
 val_dataloader = dict(
-    batch_size=64, num_workers=8,
-    dataset=dict(type='CustomDataset', data_root='data/stl10',
-                 data_prefix='val', ann_file='meta/val.txt',
-                 metainfo=dict(classes=classes), pipeline=test_pipeline),
+    train_dataloader, batch_size=64,
+    dataset=dict(train_dataloader['dataset'], data_prefix='val',
+                 ann_file='meta/val.txt', pipeline=test_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader

@@ -107,3 +107,4 @@ def quiet_setup(threads: Optional[int], name: str) -> None:
     # a current logger at WARNING keeps init_weights' per-parameter report
     # of every model out of the output
     MMLogger.get_instance(name, log_level='WARNING')
+

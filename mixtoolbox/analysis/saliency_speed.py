@@ -55,6 +55,7 @@ import numpy as np
 import torch
 
 from .common import expand, in_root, machine, quiet_setup, random_batch
+from .timing_args import add_timing_args, check_timing_args
 
 BASELINE = 'configs/vanilla/vanilla_preactresnet18_1xb128-2000e_cifar100.py'
 CONFIGS = ['configs/puzzlemix/puzzlemix_preactresnet18_1xb100-800e_cifar100.py',  # noqa: E501
@@ -86,32 +87,18 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help=f'the vanilla config (default: {BASELINE})')
     parser.add_argument('--batch-size', type=int, default=100,
                         help='batch size of every config (default 100)')
-    parser.add_argument('--image-size', type=int, nargs=2, metavar=('H', 'W'),
-                        help='raw image size fed to the pipeline (default: '
-                        'the dataset\'s, 32 32 for CIFAR)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={}, metavar='KEY=VALUE',
                         help='overrides merged into every config, e.g. '
                         'model.backbone.base_channels=8 '
                         'model.head.in_channels=64')
-    parser.add_argument('--reps', type=int, default=5,
-                        help='timed rounds; medians are reported (default 5)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed rounds first (default 1)')
-    parser.add_argument('--threads', type=int,
-                        help='torch intra-op threads (default: torch\'s)')
-    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    add_timing_args(parser, 'raw image size fed to the pipeline (default: '
+                    'the dataset\'s, 32 32 for CIFAR)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', metavar='PREFIX',
                         help='write PREFIX.md and PREFIX.json')
     args = parser.parse_args(argv)
-    for name in ('reps', 'batch_size', 'threads'):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            parser.error(f'--{name.replace("_", "-")} must be >= 1, got '
-                         f'{value}')
-    if args.warmup < 0:
-        parser.error(f'--warmup must be >= 0, got {args.warmup}')
+    check_timing_args(parser, args, ('reps', 'batch_size', 'threads'))
     return args
 
 

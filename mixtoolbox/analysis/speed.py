@@ -83,6 +83,7 @@ import numpy as np
 import torch
 
 from .common import expand, in_root, machine, quiet_setup, random_batch
+from .timing_args import add_timing_args, check_timing_args
 
 # --suite imagenet-r50: (method, configs/ path). A resnet50_imagenet config
 # is used as it is; a CIFAR-100 config lends its mixing policy and modifiers
@@ -195,17 +196,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         '_vanilla.py named after the first config)')
     parser.add_argument('--batch-size', type=int, help='batch size for every '
                         'config (default: each config\'s own)')
-    parser.add_argument('--image-size', type=int, nargs=2, metavar=('H', 'W'),
-                        help='raw image size fed to the pipeline (default: '
-                        '32 32 for CIFAR, 28 28 for (Fashion-)MNIST, 224 224 '
-                        'otherwise)')
-    parser.add_argument('--reps', type=int, default=5,
-                        help='timed rounds; medians are reported (default 5)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed rounds first (default 1)')
-    parser.add_argument('--threads', type=int,
-                        help='torch intra-op threads (default: torch\'s)')
-    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    add_timing_args(parser, 'raw image size fed to the pipeline (default: '
+                    '32 32 for CIFAR, 28 28 for (Fashion-)MNIST, 224 224 '
+                    'otherwise)')
     parser.add_argument('--no-memory', action='store_true',
                         help='skip the peak-memory step')
     parser.add_argument('--keep-freed-memory', action='store_true',
@@ -216,13 +209,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='write OUT.md and OUT.json')
     args = parser.parse_args(argv)
-    for name in ('reps', 'batch_size'):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            parser.error(f'--{name.replace("_", "-")} must be >= 1, got '
-                         f'{value}')
-    if args.warmup < 0:
-        parser.error(f'--warmup must be >= 0, got {args.warmup}')
+    check_timing_args(parser, args, ('reps', 'batch_size'))
     if args.configs and args.suite:
         parser.error('give CONFIGS or --suite, not both')
     if not (args.configs or args.suite or args.dense_head_imagenet):

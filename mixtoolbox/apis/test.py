@@ -9,11 +9,12 @@ A config the run cannot use stops with ``error: <message>`` on one line and
 exit status 2; ``--debug`` shows the Python traceback instead.
 """
 import argparse
-import os
 import os.path as osp
 from typing import Optional, Sequence, Union
 
 from mmengine.config import Config, DictAction
+
+from . import runner_args
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -35,16 +36,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config entries, e.g. test_dataloader.batch_size=64')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher for distributed testing')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument('--debug', action='store_true',
-                        help='on a config error, raise it with its full '
-                        'Python traceback instead of the one-line message')
+    runner_args.add_launcher_args(parser, 'testing')
     args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    runner_args.export_local_rank(args)
     if args.out and args.out_item == 'pred' and not args.out.endswith(
             ('.pkl', '.pickle')):
         parser.error('--out with --out-item pred must be a .pkl file')
@@ -52,14 +46,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    runner_args.merge_common_args(cfg, args)
     cfg.load_from = args.checkpoint
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
@@ -83,15 +70,8 @@ def main(argv: Union[Sequence[str], argparse.Namespace, None] = None,
     if not osp.isfile(args.checkpoint):
         from mixtoolbox.utils.errors import MissingFileError
         raise MissingFileError(f'checkpoint not found: {args.checkpoint!r}')
-    from mixtoolbox.utils import register_all_modules
-    register_all_modules(init_default_scope=True)
-
-    from mixtoolbox.utils.config_checks import check_config, load_config
-    cfg = load_config(args.config)
-    if errors is not None:
-        errors.cfg = cfg
-    cfg = merge_args(cfg, args)
-    check_config(cfg, training=False)
+    cfg = runner_args.load_checked_config(args, errors, merge_args,
+                                          training=False)
     # after the cheap config checks: reading a large checkpoint takes time
     from mixtoolbox.utils.checkpoint import readable_checkpoint_or_exit
     readable_checkpoint_or_exit(args.checkpoint)

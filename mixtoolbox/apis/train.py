@@ -14,13 +14,13 @@ of files, before anything is built), with ``error: <message>`` on one line
 and exit status 2; ``--debug`` shows the Python traceback instead.
 """
 import argparse
-import os
-import os.path as osp
 from typing import Optional, Sequence, Union
 
 from mmengine.config import Config, DictAction
 
 from mixtoolbox.utils.errors import ConfigError
+
+from . import runner_args
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -60,18 +60,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--test-out', metavar='FILE',
                         help='with --test: write the test metrics to FILE '
                         '(json/yaml/pkl by extension)')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher for distributed training')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument('--debug', action='store_true',
-                        help='on a config error, raise it with its full '
-                        'Python traceback instead of the one-line message')
+    runner_args.add_launcher_args(parser, 'training')
     args = parser.parse_args(argv)
     if args.test_out and not args.test:
         parser.error('--test-out needs --test')
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    runner_args.export_local_rank(args)
     return args
 
 
@@ -79,14 +72,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Fold the command line into the config."""
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    runner_args.merge_common_args(cfg, args)
 
     if args.amp:
         from mixtoolbox.utils import amp_optim_wrapper
@@ -140,15 +126,8 @@ def main(argv: Union[Sequence[str], argparse.Namespace, None] = None,
     line, which reports them in one line)."""
     args = parse_args(argv) if not isinstance(argv, argparse.Namespace) \
         else argv
-    from mixtoolbox.utils import register_all_modules
-    register_all_modules(init_default_scope=True)
-
-    from mixtoolbox.utils.config_checks import check_config, load_config
-    cfg = load_config(args.config)
-    if errors is not None:
-        errors.cfg = cfg
-    cfg = merge_args(cfg, args)
-    check_config(cfg, training=True)
+    cfg = runner_args.load_checked_config(args, errors, merge_args,
+                                          training=True)
     from mixtoolbox.utils.checkpoint import resolve_resume
     notes = []  # said through the run's logger once it exists
     resolve_resume(cfg, log=notes.append)

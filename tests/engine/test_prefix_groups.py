@@ -5,31 +5,17 @@ import math
 
 import pytest
 import torch
-from mmengine.dataset import pseudo_collate
 from mmengine.hooks import Hook
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
-from mmpretrain.structures import DataSample
-from torch.utils.data import DataLoader, Dataset
 
 from mixtoolbox.engine import PrefixParamScheduler
 from mixtoolbox.engine.optimizers import PREFIX_KEY
 from mixtoolbox.registry import MODELS, PARAM_SCHEDULERS
+from tests.engine.helpers import ITER_HOOKS, tiny_loader, tiny_model_cfg
 
 BASE_LR, MIXER_LR = 0.1, 0.05
 CONSTRUCTOR = 'PrefixGroupOptimWrapperConstructor'
-
-
-def tiny_model_cfg():
-    return dict(
-        type='AutoMixClassifier',
-        data_preprocessor=dict(num_classes=4, mean=[128.0] * 3,
-                               std=[64.0] * 3),
-        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=4, in_channels=64,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
-        mixer=dict(type='SAMixMixer', in_channels=32))
 
 
 def optim_cfg(**paramwise):
@@ -112,18 +98,6 @@ def test_schedulers_touch_only_their_groups():
             MIXER_LR * (0.1 if it >= 2 else 1.0))
 
 
-class TinyImages(Dataset):
-
-    def __len__(self):
-        return 8
-
-    def __getitem__(self, i):
-        g = torch.Generator().manual_seed(i)
-        return dict(inputs=torch.randint(0, 256, (3, 32, 32), generator=g,
-                                         dtype=torch.uint8),
-                    data_samples=DataSample().set_gt_label(i % 4))
-
-
 MAX_ITERS = 4
 
 
@@ -131,8 +105,7 @@ def make_runner(work_dir, load_from=None):
     return Runner(
         model=tiny_model_cfg(), work_dir=str(work_dir),
         default_scope='mixtoolbox',
-        train_dataloader=DataLoader(TinyImages(), batch_size=4,
-                                    collate_fn=pseudo_collate),
+        train_dataloader=tiny_loader(),
         train_cfg=dict(by_epoch=False, max_iters=MAX_ITERS),
         optim_wrapper=optim_cfg(),
         param_scheduler=[
@@ -143,9 +116,7 @@ def make_runner(work_dir, load_from=None):
                  scheduler='CosineAnnealingLR', by_epoch=False,
                  T_max=MAX_ITERS, eta_min=0.01),
         ],
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook',
-                                           interval=2, by_epoch=False),
-                           logger=dict(type='LoggerHook', interval=1)),
+        default_hooks=ITER_HOOKS,
         load_from=load_from, resume=load_from is not None,
         log_level='WARNING')
 

@@ -5,11 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 import torch
-from mmengine.dataset import pseudo_collate
 from mmengine.runner import Runner
-from mmpretrain.structures import DataSample
 from PIL import Image
-from torch.utils.data import DataLoader, Dataset
 
 from mixtoolbox.engine.hooks import (
     AnnealingHook,
@@ -18,6 +15,7 @@ from mixtoolbox.engine.hooks import (
     anneal_value,
 )
 from mixtoolbox.registry import HOOKS
+from tests.engine.helpers import ITER_HOOKS, tiny_loader, tiny_model_cfg
 
 
 def fake_runner(model, it=0, max_iters=10, epoch=0, max_epochs=4):
@@ -92,37 +90,14 @@ def test_gallery_hook_refuses_a_model_without_mixed_batches():
         MixedGalleryHook().before_train(fake_runner(SimpleNamespace()))
 
 
-class TinyImages(Dataset):
-
-    def __len__(self):
-        return 8
-
-    def __getitem__(self, i):
-        g = torch.Generator().manual_seed(i)
-        return dict(inputs=torch.randint(0, 256, (3, 32, 32), generator=g,
-                                         dtype=torch.uint8),
-                    data_samples=DataSample().set_gt_label(i % 4))
-
-
 def make_runner(work_dir, max_iters, resume=False):
-    model = dict(
-        type='AutoMixClassifier',
-        data_preprocessor=dict(num_classes=4, mean=[128.0] * 3,
-                               std=[64.0] * 3),
-        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=4, in_channels=64,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
-        mixer=dict(type='SAMixMixer', in_channels=32))
     return Runner(
-        model=model, work_dir=str(work_dir), default_scope='mixtoolbox',
-        train_dataloader=DataLoader(TinyImages(), batch_size=4,
-                                    collate_fn=pseudo_collate),
+        model=tiny_model_cfg(), work_dir=str(work_dir),
+        default_scope='mixtoolbox',
+        train_dataloader=tiny_loader(),
         train_cfg=dict(by_epoch=False, max_iters=max_iters),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook',
-                                           interval=2, by_epoch=False),
-                           logger=dict(type='LoggerHook', interval=1)),
+        default_hooks=ITER_HOOKS,
         custom_hooks=[
             dict(type='MomentumScheduleHook', start=0.999, end=1.0),
             dict(type='AnnealingHook', attr='mixer.mask_loss_weight',

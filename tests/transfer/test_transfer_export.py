@@ -10,6 +10,7 @@ from mixtoolbox.transfer import (
     resnet_arch,
     select_encoder,
 )
+from tests.models.selfsup.helpers import BASE as TINY_MOCO
 
 
 def _classifier(backbone):
@@ -221,14 +222,8 @@ def test_momentum_networks_keep_their_own_bn_statistics():
     _check_own_statistics(automix, automix.momentum_net.module.backbone,
                           automix.backbone, automix.momentum_features)
     moco = MODELS.build(dict(
-        type='MixMoCo',
-        backbone=dict(type='ResNet_CIFAR', depth=18, base_channels=4,
-                      stem_channels=4),
-        neck=dict(type='MoCoV2Neck', in_channels=32, hid_channels=32,
-                  out_channels=8),
-        head=dict(type='ContrastiveHead', temperature=0.2,
-                  loss=dict(type='CrossEntropyLoss')),
-        queue_len=16, feat_dim=8, momentum=0.9))
+        TINY_MOCO, type='MixMoCo',
+        neck=dict(TINY_MOCO['neck'], hid_channels=32), momentum=0.9))
     assert isinstance(moco.encoder_k, MomentumEncoder)
     _check_own_statistics(moco, moco.encoder_k.module[0], moco.backbone,
                           moco.keys)

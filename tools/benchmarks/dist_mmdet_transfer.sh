@@ -41,46 +41,25 @@ process (mmdet_transfer.sh CKPT CONFIG 1).
 HELP
 }
 
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-esac
-if [ $# -lt 2 ]; then
-  echo "usage: bash $0 CHECKPOINT CONFIG [GPUS] [mmdet_train.py options] (--help for more)" >&2
-  exit 2
-fi
-CHECKPOINT=$1
-CONFIG=$2
-if [ $# -ge 3 ] && [[ "$3" != -* ]]; then
-  GPUS=$3
-  shift 3
-else
-  GPUS=${GPUS:-}
-  shift 2
-fi
-if ! [[ "$GPUS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "$0: GPUS (per node) must be a positive integer (argument 3 or \$GPUS), got '$GPUS'" >&2
-  exit 2
-fi
+DIR="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=transfer_common.sh
+source "$DIR/transfer_common.sh"
+parse_transfer_args 'GPUS (per node)' "$@"
 NNODES=${NNODES:-1}
 if ! [[ "$NNODES" =~ ^[1-9][0-9]*$ ]]; then
   echo "$0: NNODES must be a positive integer, got '$NNODES'" >&2
   exit 2
 fi
-DIR="$(cd "$(dirname "$0")" && pwd)"
-PYTHON=${PYTHON:-python}
-WORK_DIR=${WORK_DIR:-work_dirs/transfer/$(basename "$CONFIG" .py)}
-export PYTHONPATH="$DIR/../..:${PYTHONPATH:-}"
+transfer_paths
 
-"$PYTHON" "$DIR/mmdet_train.py" "$CONFIG" --plan "$((NNODES * GPUS))" "$@"
+"$PYTHON" "$DIR/mmdet_train.py" "$CONFIG" --plan "$((NNODES * GPUS))" \
+    "${OPTIONS[@]}"
 
-mkdir -p "$WORK_DIR"
-"$PYTHON" "$DIR/../model_converters/extract_backbone.py" "$CHECKPOINT" \
-    "$WORK_DIR/backbone.pth" --encoder "${ENCODER:-online}" \
-    ${PREFIX:+--prefix "$PREFIX"}
+export_backbone
 
 "$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="${NODE_RANK:-0}" \
     --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}" \
     --nproc_per_node="$GPUS" "$DIR/mmdet_train.py" "$CONFIG" \
     --backbone "$WORK_DIR/backbone.pth" --work-dir "$WORK_DIR" \
-    --launcher pytorch "$@"
+    --launcher pytorch "${OPTIONS[@]}"

@@ -25,13 +25,12 @@ train_dataloader = dict(
                  download=False, pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),
 )
+# testing: the same loader on the test split, test pipeline, in order
 val_dataloader = dict(
-    batch_size=128,
-    num_workers=2,
-    dataset=dict(type=dataset_type, data_root=data_root, split='test',
-                 download=False, pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
+    train_dataloader,
+    dataset=dict(train_dataloader['dataset'], split='test',
+                 pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='Accuracy', topk=(1, 5))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

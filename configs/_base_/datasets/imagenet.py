@@ -27,13 +27,12 @@ train_dataloader = dict(
                  pipeline=train_pipeline),
     sampler=dict(type='DefaultSampler', shuffle=True),
 )
+# validation: the same loader on the val split, test pipeline, in order
 val_dataloader = dict(
-    batch_size=32,
-    num_workers=5,
-    dataset=dict(type=dataset_type, data_root=data_root, split='val',
+    train_dataloader,
+    dataset=dict(train_dataloader['dataset'], split='val',
                  pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
+    sampler=dict(type='DefaultSampler', shuffle=False))
 val_evaluator = dict(type='Accuracy', topk=(1, 5))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

@@ -3,13 +3,14 @@
 # A.1). Expected layout under `data_root` (class folders for both splits; move
 # the official val images into val/<wnid>/ with val_annotations.txt first):
 #   train/<wnid>/images/*.JPEG   val/<wnid>/*.JPEG
+# The ImageNet loaders (./imagenet.py) at 64 px, read as class folders.
+_base_ = './imagenet.py'
 dataset_type = 'CustomDataset'
 data_root = 'data/tiny-imagenet-200'
 data_preprocessor = dict(
     num_classes=200,
     mean=[122.46, 114.26, 101.36],
-    std=[70.49, 68.76, 71.93],
-    to_rgb=True)
+    std=[70.49, 68.76, 71.93])
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -21,20 +22,15 @@ test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='PackInputs'),
 ]
+# class folders: `data_prefix` in place of ImageNet's `split`
 train_dataloader = dict(
     batch_size=128,
     num_workers=4,
-    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='train',
-                 pipeline=train_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=True),
-)
+    dataset=dict(_delete_=True, type=dataset_type, data_root=data_root,
+                 data_prefix='train', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=128,
     num_workers=4,
-    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='val',
-                 pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
-val_evaluator = dict(type='Accuracy', topk=(1, 5))
+    dataset=dict(_delete_=True, type=dataset_type, data_root=data_root,
+                 data_prefix='val', pipeline=test_pipeline))
 test_dataloader = val_dataloader
-test_evaluator = val_evaluator

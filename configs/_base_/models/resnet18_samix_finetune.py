@@ -10,8 +10,9 @@
 # an mmpretrain classifier checkpoint with `prefix='backbone.'` added to
 # init_cfg. Point at it with
 #   --cfg-options model.backbone.init_cfg.checkpoint=/path/to/weights.pth
+_base_ = '../samix.py'
 model = dict(
-    type='AutoMixClassifier',
+    _base_.samix_model,
     backbone=dict(
         type='ResNet', depth=18, out_indices=(3, ), style='pytorch',
         init_cfg=dict(type='Pretrained',
@@ -24,9 +25,4 @@ model = dict(
         loss=dict(type='CrossEntropyLoss', use_soft=True, loss_weight=1.0),
         topk=(1, 5)),
     # layer3 of ResNet-18: 256 channels, 14x14 on 224x224 images
-    mixer=dict(type='SAMixMixer', in_channels=256),
-    alpha=2.0,
-    mask_layer=3,
-    momentum=0.999,
-    mixer_loss=dict(type='EtaBalancedLoss', eta=0.5),
-)
+    mixer=dict(type='SAMixMixer', in_channels=256))

@@ -2,11 +2,10 @@
 # al., arXiv:2111.15454, 2021, https://arxiv.org/abs/2111.15454) Sec. 4.1 and
 # App. A.1.2: SGD lr 0.001, momentum 0.9, wd 5e-4, batch 16, 200 epochs, cosine
 # to 0.
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.001, momentum=0.9, weight_decay=5e-4))
-param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=200,
-                       eta_min=0.0)
-train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=1)
-val_cfg = dict()
-test_cfg = dict()
+
+# ./cifar_sgd_cosine_800e.py with the fine-tuning lr, wd and length.
+_base_ = './cifar_sgd_cosine_800e.py'
+optim_wrapper = dict(optimizer=dict(lr=0.001, weight_decay=5e-4))
+param_scheduler = dict(T_max=200)
+train_cfg = dict(max_epochs=200, val_interval=1)
 auto_scale_lr = dict(base_batch_size=16)

@@ -14,16 +14,11 @@
 #   rebuilds this schedule for N epochs); no validation during training, one
 #   test at the end (on the test split: see test_mode below).
 _base_ = [
+    '../../_base_/models/preactresnet18-w8_fashion-mnist.py',
     '../../_base_/datasets/fashion_mnist.py',
     '../../_base_/default_runtime.py',
 ]
 model = dict(
-    type='MixupClassifier',
-    backbone=dict(type='PreActResNet', depth=18, in_channels=1,
-                  base_channels=8),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
-              loss=dict(type='CrossEntropyLoss', use_soft=True)),
     mix_policy=[],
 )
 train_dataloader = dict(batch_size=100, num_workers=0,

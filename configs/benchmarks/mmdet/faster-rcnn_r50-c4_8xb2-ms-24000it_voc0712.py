@@ -12,39 +12,13 @@
 #   no precise BN:  --cfg-options custom_hooks=[]
 # Known differences: SyncBN, not detectron2's NaiveSyncBN; 11-point VOC07 AP.
 #   bash tools/benchmarks/mmdet_transfer.sh CKPT <this file> 8
-_base_ = 'mmdet::pascal_voc/faster-rcnn_r50-caffe-c4_ms-18k_voc0712.py'
-# ResLayerExtraNorm (mmpretrain registers it in mmdet), PreciseBNHook
-custom_imports = dict(imports=['mmpretrain.models.utils.res_layer_extra_norm',
-                               'mixtoolbox.transfer.precise_bn'],
-                      allow_failed_imports=False)
-
-# Set by tools/benchmarks/mmdet_train.py --backbone (mmdet_transfer.sh).
-pretrained = 'work_dirs/transfer/backbone.pth'
-# SyncBN across GPUs; mmengine's Runner reverts it to BN in single-process runs
-# (no launcher), so one config serves both.
-norm_cfg = dict(type='SyncBN', requires_grad=True)
-model = dict(
-    # the normalisation mixtoolbox pretrains with
-    # (configs/_base_/datasets/imagenet.py): RGB, ImageNet mean / std
-    data_preprocessor=dict(
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(
-        style='pytorch',
-        frozen_stages=-1,  # detectron2's FREEZE_AT 0: nothing frozen
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    roi_head=dict(
-        # res5 of the same checkpoint: ResLayer's keys are `layer4.*`; the
-        # extra BN (`norm.*`) starts fresh, as in MoCo's head
-        shared_head=dict(
-            type='ResLayerExtraNorm',
-            style='pytorch',
-            norm_cfg=norm_cfg,
-            norm_eval=False,
-            init_cfg=dict(type='Pretrained', checkpoint=pretrained))))
+_base_ = ['mmdet::pascal_voc/faster-rcnn_r50-caffe-c4_ms-18k_voc0712.py',
+          './_base_/mixtoolbox_c4.py']
+# mixtoolbox's normalisation and backbone recipe, res5 with the extra BN
+# (./_base_/mixtoolbox_c4.py)
+norm_cfg = _base_.mixtoolbox_model.backbone.norm_cfg
+model = dict(**_base_.mixtoolbox_model,
+             roi_head=dict(shared_head=_base_.mixtoolbox_c4_head))
 
 max_iter = 24000
 train_cfg = dict(max_iters=max_iter, val_interval=4000)
@@ -55,8 +29,6 @@ param_scheduler = [
          milestones=[18000, 22000], gamma=0.1)
 ]
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=4000))
-# MoCo's TEST.PRECISE_BN (detectron2's NUM_ITER 200), after the last iteration
-custom_hooks = [dict(type='PreciseBNHook', num_iters=200)]
 
 # Table 6 reports AP, AP50, AP75 with detectron2's VOC2007 evaluator: 11-point
 # AP averaged over IoU 0.50:0.95 (mAP here; AP50 / AP75 per threshold). mmdet

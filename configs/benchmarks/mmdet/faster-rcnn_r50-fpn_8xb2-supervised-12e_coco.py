@@ -11,20 +11,15 @@
 # does not matter, so it is plain BN (SyncBN would change nothing). For
 # self-supervised backbones use mask-rcnn_r50-fpn_8xb2-ssl-ms-12e_coco.py.
 #   bash tools/benchmarks/mmdet_transfer.sh CKPT <this file> 8
-_base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'
-
-# Set by tools/benchmarks/mmdet_train.py --backbone (mmdet_transfer.sh).
-pretrained = 'work_dirs/transfer/backbone.pth'
+_base_ = ['mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py',
+          './_base_/mixtoolbox_backbone.py']
+# mixtoolbox's normalisation (./_base_/mixtoolbox_backbone.py; already mmdet's
+# for pytorch-style ResNets, stated to keep them tied) and its backbone with
+# mmdet's supervised settings
 model = dict(
-    # the normalisation mixtoolbox pretrains with: RGB, ImageNet mean / std
-    # (already mmdet's for pytorch-style ResNets; stated to keep them tied)
-    data_preprocessor=dict(
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
+    data_preprocessor=_base_.mixtoolbox_model.data_preprocessor,
     backbone=dict(
-        style='pytorch',
+        _base_.mixtoolbox_model.backbone,
         frozen_stages=1,  # stem + res2 (mmdet's default, stated)
         norm_cfg=dict(type='BN', requires_grad=True),
-        norm_eval=True,  # BN statistics frozen (mmdet's default, stated)
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained)))
+        norm_eval=True))  # BN statistics frozen (mmdet's default, stated)

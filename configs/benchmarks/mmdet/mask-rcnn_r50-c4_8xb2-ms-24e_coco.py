@@ -14,38 +14,14 @@
 #   mmdet's warm-up:  --cfg-options param_scheduler.0.end=500
 # Known difference: SyncBN, not detectron2's NaiveSyncBN.
 #   bash tools/benchmarks/mmdet_transfer.sh CKPT <this file> 8
-_base_ = 'mmdet::mask_rcnn/mask-rcnn_r50-caffe-c4_1x_coco.py'
-# ResLayerExtraNorm (mmpretrain registers it in mmdet), PreciseBNHook
-custom_imports = dict(imports=['mmpretrain.models.utils.res_layer_extra_norm',
-                               'mixtoolbox.transfer.precise_bn'],
-                      allow_failed_imports=False)
-
-# Set by tools/benchmarks/mmdet_train.py --backbone (mmdet_transfer.sh).
-pretrained = 'work_dirs/transfer/backbone.pth'
-# SyncBN across GPUs; mmengine's Runner reverts it to BN in single-process runs
-# (no launcher), so one config serves both.
-norm_cfg = dict(type='SyncBN', requires_grad=True)
-model = dict(
-    # the normalisation mixtoolbox pretrains with: RGB, ImageNet mean / std
-    data_preprocessor=dict(
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(
-        style='pytorch',
-        frozen_stages=-1,  # detectron2's FREEZE_AT 0: nothing frozen
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
-    roi_head=dict(
-        # mmdet's C4 Mask R-CNN base has no init_cfg here: res5 would start
-        # from random weights. The extra BN (`norm.*`) starts fresh.
-        shared_head=dict(
-            type='ResLayerExtraNorm',
-            style='pytorch',
-            norm_cfg=norm_cfg,
-            norm_eval=False,
-            init_cfg=dict(type='Pretrained', checkpoint=pretrained))))
+_base_ = ['mmdet::mask_rcnn/mask-rcnn_r50-caffe-c4_1x_coco.py',
+          './_base_/mixtoolbox_c4.py']
+# mixtoolbox's normalisation and backbone recipe, res5 with the extra BN
+# (./_base_/mixtoolbox_c4.py; mmdet's C4 Mask R-CNN base has no init_cfg
+# there: res5 would start from random weights)
+norm_cfg = _base_.mixtoolbox_model.backbone.norm_cfg
+model = dict(**_base_.mixtoolbox_model,
+             roi_head=dict(shared_head=_base_.mixtoolbox_c4_head))
 
 train_pipeline = [
     dict(type='LoadImageFromFile', backend_args={{_base_.backend_args}}),
@@ -67,5 +43,3 @@ param_scheduler = [
     dict(type='MultiStepLR', begin=0, end=max_epochs, by_epoch=True,
          milestones=[16, 22], gamma=0.1)
 ]
-# MoCo's TEST.PRECISE_BN (detectron2's NUM_ITER 200), after the last iteration
-custom_hooks = [dict(type='PreciseBNHook', num_iters=200)]

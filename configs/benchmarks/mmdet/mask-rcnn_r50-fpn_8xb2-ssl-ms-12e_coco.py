@@ -11,25 +11,13 @@
 # a choice of 640, 672, ..., 800, max 1333; test 800). Schedule: mmdet's 1x (12
 # epochs, batch 16, lr 0.02, 500 warm-up iterations).
 #   bash tools/benchmarks/mmdet_transfer.sh CKPT <this file> 8
-_base_ = 'mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py'
-
-# Set by tools/benchmarks/mmdet_train.py --backbone (mmdet_transfer.sh).
-pretrained = 'work_dirs/transfer/backbone.pth'
-# SyncBN across GPUs; mmengine's Runner reverts it to BN in single-process runs
-# (no launcher), so one config serves both.
-norm_cfg = dict(type='SyncBN', requires_grad=True)
+_base_ = ['mmdet::mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py',
+          './_base_/mixtoolbox_backbone.py']
+# mixtoolbox's normalisation and backbone recipe
+# (./_base_/mixtoolbox_backbone.py); its SyncBN also in the neck and heads
+norm_cfg = _base_.mixtoolbox_model.backbone.norm_cfg
 model = dict(
-    # the normalisation mixtoolbox pretrains with: RGB, ImageNet mean / std
-    data_preprocessor=dict(
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(
-        style='pytorch',
-        frozen_stages=-1,  # every stage trains, the stem included
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
+    **_base_.mixtoolbox_model,
     neck=dict(norm_cfg=norm_cfg),
     roi_head=dict(
         bbox_head=dict(type='Shared4Conv1FCBBoxHead', norm_cfg=norm_cfg),

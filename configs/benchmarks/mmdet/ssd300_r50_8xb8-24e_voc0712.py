@@ -9,20 +9,15 @@
 # L2Norm on res3: SSD needs it for VGG's unnormalised conv4_3, ResNet features
 # are batch-normalised.
 #   bash tools/benchmarks/mmdet_transfer.sh CKPT <this file> 8
-_base_ = 'mmdet::pascal_voc/ssd300_voc0712.py'
-
-# Set by tools/benchmarks/mmdet_train.py --backbone (mmdet_transfer.sh).
-pretrained = 'work_dirs/transfer/backbone.pth'
-# SyncBN across GPUs; mmengine's Runner reverts it to BN in single-process runs
-# (no launcher), so one config serves both.
-norm_cfg = dict(type='SyncBN', requires_grad=True)
+_base_ = ['mmdet::pascal_voc/ssd300_voc0712.py',
+          './_base_/mixtoolbox_backbone.py']
+# mixtoolbox's normalisation and backbone recipe
+# (./_base_/mixtoolbox_backbone.py) on a 3-stage ResNet-50
+norm_cfg = _base_.mixtoolbox_model.backbone.norm_cfg
 model = dict(
-    # the normalisation mixtoolbox pretrains with: RGB, ImageNet mean / std
-    data_preprocessor=dict(
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
+    data_preprocessor=_base_.mixtoolbox_model.data_preprocessor,
     backbone=dict(
+        _base_.mixtoolbox_model.backbone,
         _delete_=True,
         type='ResNet',
         depth=50,
@@ -30,11 +25,7 @@ model = dict(
         strides=(1, 2, 2),
         dilations=(1, 1, 1),
         out_indices=(1, 2),
-        frozen_stages=1,
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        style='pytorch',
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
+        frozen_stages=1),
     neck=dict(
         in_channels=(512, 1024),
         out_channels=(512, 1024, 512, 256, 256, 256),

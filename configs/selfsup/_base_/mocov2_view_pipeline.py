@@ -28,20 +28,8 @@ train_pipeline = [
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
     dict(type='PackInputs'),
 ]
-view_pipeline_224 = [
-    dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.),
-         backend='pillow'),
-    dict(type='NumpyToPIL', to_rgb=True),
-    dict(type='RandomApply',
-         transforms=[dict(type='torchvision/ColorJitter', brightness=0.4,
-                          contrast=0.4, saturation=0.4, hue=0.1)],
-         prob=0.8),
-    dict(type='torchvision/RandomGrayscale', p=0.2),
-    dict(type='PILToNumpy', to_bgr=True),
-    dict(type='GaussianBlur', magnitude_range=(0.1, 2.0), magnitude_std='inf',
-         prob=0.5),
-    dict(type='RandomFlip', prob=0.5),
-]
+# the same views at 224 px
+view_pipeline_224 = [dict(view_pipeline[0], scale=224), *view_pipeline[1:]]
 train_pipeline_224 = [
     dict(type='LoadImageFromFile'),
     dict(type='MultiView', num_views=2, transforms=[view_pipeline_224]),

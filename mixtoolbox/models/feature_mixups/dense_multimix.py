@@ -5,12 +5,12 @@ section, table and figure numbers of this version; the preprint "Teach me
 how to Interpolate a Myriad of Embeddings",
 https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
 Dense MultiMix eqs. are one higher)."""
-import numbers
 from typing import Optional, Tuple
 
 import torch.nn as nn
 from torch import Tensor
 
+from mixtoolbox.models.utils.validators import check_choice, check_optional_int
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
@@ -77,21 +77,12 @@ class DenseMultiMix(FeatureMixup):
                  resolution: Optional[int] = None):
         self.n = check_n(n, 'DenseMultiMix')
         self.alpha = check_alpha_range(alpha, 'DenseMultiMix')
-        if attention not in ATTENTIONS:
-            raise ValueError(f'DenseMultiMix: `attention` must be one of '
-                             f'{ATTENTIONS}, got {attention!r}')
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f'DenseMultiMix: `nonlinearity` must be one of '
-                             f'{NONLINEARITIES}, got {nonlinearity!r}')
-        if resolution is not None and (
-                isinstance(resolution, bool)
-                or not isinstance(resolution, numbers.Integral)
-                or resolution < 1):
-            raise ValueError('DenseMultiMix: `resolution` must be None or an '
-                             f'int >= 1, got {resolution!r}')
-        self.attention = attention
-        self.nonlinearity = nonlinearity
-        self.resolution = resolution
+        self.attention = check_choice('DenseMultiMix', 'attention', attention,
+                                      ATTENTIONS)
+        self.nonlinearity = check_choice('DenseMultiMix', 'nonlinearity',
+                                         nonlinearity, NONLINEARITIES)
+        self.resolution = check_optional_int('DenseMultiMix', 'resolution',
+                                             resolution)
 
     def sample_params(self, inputs: Tensor) -> dict:
         """Λ ``[r, m, n]`` for ``inputs`` = the feature map ``[m, d, h, w]``

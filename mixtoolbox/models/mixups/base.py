@@ -59,6 +59,21 @@ def check_batch(inputs: Tensor, scores: Tensor, owner: str,
                          f'one-hot / soft targets first')
 
 
+def blend_by_mask(inputs: Tensor, scores: Tensor, mask: Tensor,
+                  index: Tensor, params: dict) -> MixedBatch:
+    """Mix with one pixel mask for the whole batch (``mask`` broadcasts to
+    ``inputs``: 1 keeps the sample's own pixel, 0 takes its partner's
+    ``index[i]``); targets and every sample's λ are the mask's mean, the
+    share of own pixels (FMix, GridMix, SmoothMix)."""
+    share = mask.mean().item()
+    mixed = inputs[index].lerp_(inputs, mask.to(inputs.dtype))
+    target = scores[index].lerp_(scores, share)
+    return MixedBatch(
+        mixed, target,
+        lam=torch.full((inputs.size(0), ), share, device=inputs.device),
+        index=index, mask=mask, params=params)
+
+
 def concat_batches(parts: List[MixedBatch]) -> MixedBatch:
     """K mixed batches of N samples as one of K·N (block k = rows k·N …
     (k+1)·N − 1); ``loss*`` extras are averaged over the K parts."""

@@ -11,7 +11,7 @@ from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
-from .base import BaseMixup
+from .base import BaseMixup, blend_by_mask
 
 
 def low_freq_image(noise: Tensor, height: int, width: int,
@@ -116,11 +116,5 @@ class FMix(BaseMixup):
                              f'{w // 2 + 1}) for {h}x{w} inputs, got '
                              f'{tuple(noise.shape)}')
         mask = top_mask(low_freq_image(noise, h, w, self.decay_power), lam)
-        share = mask.mean().item()
-        mixed = inputs[index].lerp_(inputs, mask.to(inputs.dtype))
-        target = scores[index].lerp_(scores, share)
-        return MixedBatch(
-            mixed, target,
-            lam=torch.full((inputs.size(0), ), share, device=inputs.device),
-            index=index, mask=mask,
-            params=dict(lam=lam, noise=noise, index=index))
+        return blend_by_mask(inputs, scores, mask, index,
+                             params=dict(lam=lam, noise=noise, index=index))

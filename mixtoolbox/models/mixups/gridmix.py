@@ -12,7 +12,7 @@ from mixtoolbox.models.utils import check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
-from .base import BaseMixup
+from .base import BaseMixup, blend_by_mask
 
 
 def _grid_range(grid_size):
@@ -95,10 +95,5 @@ class GridMix(BaseMixup):
         h, w = inputs.shape[-2:]
         mask = F.interpolate(cells[None, None].float(), size=(h, w),
                              mode='nearest')
-        share = mask.mean().item()
-        mixed = inputs[index].lerp_(inputs, mask.to(inputs.dtype))
-        target = scores[index].lerp_(scores, share)
-        return MixedBatch(
-            mixed, target,
-            lam=torch.full((inputs.size(0), ), share, device=inputs.device),
-            index=index, mask=mask, params=dict(cells=cells, index=index))
+        return blend_by_mask(inputs, scores, mask, index,
+                             params=dict(cells=cells, index=index))

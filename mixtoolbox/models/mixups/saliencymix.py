@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from mixtoolbox.models.utils import check_positive
+from mixtoolbox.models.utils import check_choice, check_positive
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
@@ -277,12 +277,8 @@ class SaliencyMix(BaseMixup):
     def __init__(self, alpha: float = 1.0, detector: str = 'fine_grained',
                  box: str = 'per_image', saliency_size: int = 64):
         self.alpha = check_positive('alpha', alpha, 'SaliencyMix')
-        if detector not in DETECTORS:
-            raise ValueError(f'SaliencyMix: `detector` must be one of '
-                             f'{DETECTORS}, got {detector!r}')
-        if box not in BOXES:
-            raise ValueError(f'SaliencyMix: `box` must be one of {BOXES}, '
-                             f'got {box!r}')
+        check_choice('SaliencyMix', 'detector', detector, DETECTORS)
+        check_choice('SaliencyMix', 'box', box, BOXES)
         if isinstance(saliency_size, bool) or not isinstance(
                 saliency_size, int) or saliency_size < 4:
             raise ValueError('SaliencyMix: `saliency_size` must be an int '

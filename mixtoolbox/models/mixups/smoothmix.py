@@ -11,7 +11,7 @@ from torch import Tensor
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
-from .base import BaseMixup
+from .base import BaseMixup, blend_by_mask
 
 
 def gaussian_mask(height: int, width: int, centre: Tuple[int, int],
@@ -84,11 +84,6 @@ class SmoothMix(BaseMixup):
             sigma: float, index: Tensor) -> MixedBatch:
         h, w = inputs.shape[-2:]
         own = 1.0 - gaussian_mask(h, w, centre, sigma, inputs.device)
-        lam = own.mean().item()
-        mixed = inputs[index].lerp_(inputs, own.to(inputs.dtype))
-        target = scores[index].lerp_(scores, lam)
-        return MixedBatch(
-            mixed, target,
-            lam=torch.full((inputs.size(0), ), lam, device=inputs.device),
-            index=index, mask=own,
+        return blend_by_mask(
+            inputs, scores, own, index,
             params=dict(centre=centre, sigma=sigma, index=index))

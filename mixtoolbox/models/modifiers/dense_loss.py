@@ -3,13 +3,13 @@ Y. Avrithis, "Embedding Space Interpolation Beyond Mini-Batch, Beyond Pairs
 and Beyond Examples", NeurIPS 2023, https://arxiv.org/abs/2311.05538,
 App. A.5 ("Mixup methods with dense loss", Table 12); dense distillation is
 Table 9 of the preprint, https://arxiv.org/abs/2206.14868."""
-import numbers
 from typing import Optional
 
 import torch.nn as nn
 from torch import Tensor
 
 from mixtoolbox.models.heads.dense_head import DenseView, linear_classifier
+from mixtoolbox.models.utils.validators import check_optional_int
 from mixtoolbox.registry import MODELS
 from mixtoolbox.structures import MixedBatch
 
@@ -44,13 +44,8 @@ class DenseLoss(BaseModifier):
 
     def __init__(self, resolution: Optional[int] = None):
         super().__init__()
-        if resolution is not None and (
-                isinstance(resolution, bool)
-                or not isinstance(resolution, numbers.Integral)
-                or resolution < 1):
-            raise ValueError('DenseLoss: `resolution` must be None or an int '
-                             f'>= 1, got {resolution!r}')
-        self.resolution = resolution
+        self.resolution = check_optional_int('DenseLoss', 'resolution',
+                                             resolution)
 
     def attach(self, model: nn.Module) -> None:
         # the dense classifier is the head's final affine layer: fail at build

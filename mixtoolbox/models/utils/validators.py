@@ -16,7 +16,8 @@ import numbers
 from typing import Any, Collection, NoReturn, Optional
 
 __all__ = ['BadValueError', 'is_real', 'check_real', 'check_positive',
-           'in_range', 'check_int', 'check_bool', 'check_choice']
+           'in_range', 'check_int', 'check_optional_int', 'check_bool',
+           'check_choice']
 
 
 class BadValueError(ValueError, TypeError):
@@ -88,6 +89,17 @@ def check_int(owner: Optional[str], name: str, value: Any, low: int = 1,
         else:
             allowed = f'an int >= {low}'
         _fail(owner, name, allowed, value)
+    return value
+
+
+def check_optional_int(owner: Optional[str], name: str,
+                       value: Any) -> Optional[int]:
+    """``value`` if it is None or an int >= 1 (an optional size such as a
+    resolution)."""
+    if value is not None and (isinstance(value, bool)
+                              or not isinstance(value, numbers.Integral)
+                              or value < 1):
+        _fail(owner, name, 'None or an int >= 1', value)
     return value
 
 

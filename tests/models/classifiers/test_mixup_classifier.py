@@ -6,18 +6,11 @@ from mmpretrain.structures import DataSample
 
 from mixtoolbox.models.classifiers import MixPolicy, MixupClassifier
 from mixtoolbox.registry import MODELS
+from tests.tiny_model import tiny_classifier
 
 
 def tiny_cfg(**kwargs):
-    cfg = dict(
-        type='MixupClassifier',
-        backbone=dict(type='PreActResNet', depth=18, base_channels=4),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=3, in_channels=32,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
-        mix_policy=[dict(type='Mixup', alpha=1.0)])
-    cfg.update(kwargs)
-    return cfg
+    return tiny_classifier(3, **kwargs)
 
 
 def samples(n):

@@ -3,20 +3,15 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mixtoolbox.registry import MODELS
+from tests import tiny_model
 
 
 def tiny_classifier(mixup: dict, num_classes: int = 5):
-    return MODELS.build(dict(
-        type='MixupClassifier',
-        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=num_classes,
-                  in_channels=64,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
+    return MODELS.build(tiny_model.tiny_classifier(
+        num_classes, width=8, mix_policy=[mixup],
         data_preprocessor=dict(type='ClsDataPreprocessor',
                                mean=[125.3, 123.0, 113.9],
-                               std=[63.0, 62.1, 66.7]),
-        mix_policy=[mixup]))
+                               std=[63.0, 62.1, 66.7])))
 
 
 def samples(labels):

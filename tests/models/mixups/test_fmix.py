@@ -6,6 +6,7 @@ from mmpretrain.structures import DataSample
 
 from mixtoolbox.models.mixups import FMix
 from mixtoolbox.models.mixups.fmix import low_freq_image, top_mask
+from tests.models.mixups.helpers import assert_bf16_call
 
 
 def test_low_freq_image_has_power_law_spectrum():
@@ -78,10 +79,7 @@ def test_replay_and_autocast():
     fmix = FMix(alpha=0.2, decay_power=2)
     out = fmix.mix(x, y, **fmix.sample_params(x))
     assert torch.equal(fmix.mix(x, y, **out.params).inputs, out.inputs)
-    with torch.autocast('cpu', dtype=torch.bfloat16):
-        mixed, target = fmix(x.bfloat16(), y)
-    assert mixed.dtype == torch.bfloat16
-    assert torch.allclose(target.sum(1), torch.ones(4))
+    assert_bf16_call(fmix, x)
 
 
 def test_errors():

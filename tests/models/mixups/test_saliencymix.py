@@ -10,6 +10,7 @@ from mixtoolbox.models.mixups.saliencymix import (
     saliency_peaks,
     spectral_residual_saliency,
 )
+from tests.models.mixups.helpers import assert_bf16_call
 
 # (top, left) of a bright 4x4 square on a dim noisy 32x32 background
 BLOBS = [(5, 20), (24, 3), (14, 12), (2, 2)]
@@ -70,11 +71,7 @@ def test_identity_at_lam_one():
 
 
 def test_call_and_autocast():
-    x, y = blob_images(), torch.eye(4)
-    with torch.autocast('cpu', dtype=torch.bfloat16):
-        mixed, target = SaliencyMix()(x.bfloat16(), y)
-    assert mixed.dtype == torch.bfloat16
-    assert torch.allclose(target.sum(1), torch.ones(4))
+    assert_bf16_call(SaliencyMix(), blob_images())
 
 
 def test_errors():

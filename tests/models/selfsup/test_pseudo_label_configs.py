@@ -30,11 +30,7 @@ def roots(tmp_path_factory):
     return {
         'FashionMNIST': standin_data.make_fashion_mnist_standin(
             str(base / 'fm')),
-        # with label lists: the STL-10 linear configs read meta/*.txt
-        'CustomDataset': standin_data.make_image_folders(
-            str(base / 'tiny'), size=64, with_meta=True),
-        'ImageNet': standin_data.make_image_folders(
-            str(base / 'imagenet'), size=72, with_meta=True),
+        **standin_data.image_folder_roots(str(base)),
     }
 
 

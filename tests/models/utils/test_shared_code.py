@@ -22,6 +22,7 @@ from mixtoolbox.models.utils import (
     stage_at,
     stage_output,
 )
+from mixtoolbox.models.utils.validators import check_optional_int
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
@@ -34,6 +35,10 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
      "mix_policy[1].prob must be a number in [0, 1], got 'often'"),
     (lambda: check_real('Owner', 'w', -1.0, 0),
      'Owner: `w` must be a number >= 0, got -1.0'),
+    (lambda: check_optional_int('Owner', 'resolution', 0),
+     'Owner: `resolution` must be None or an int >= 1, got 0'),
+    (lambda: check_optional_int('Owner', 'resolution', True),
+     'Owner: `resolution` must be None or an int >= 1, got True'),
     (lambda: check_real('Owner', 'p', 1.0, 0, 1, high_open=True),
      'Owner: `p` must be a number in [0, 1), got 1.0'),
     (lambda: check_real('Owner', 'm', 0, 0, 1, low_open=True),
