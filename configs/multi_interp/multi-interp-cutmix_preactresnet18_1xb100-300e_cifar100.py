@@ -7,3 +7,7 @@
 _base_ = '../_base_/protocols/preactresnet18_1xb100-300e_cifar100.py'
 model = dict(mix_policy=[
     dict(type='MultiInterp', mixup=dict(type='CutMix', alpha=1.0), k=5)])
+# One K·N batch per step: on CPU its activations exceed glibc's mmap
+# threshold and would be mapped afresh every step; keep freed memory
+# (mixtoolbox/utils/allocator.py, docs/benchmarks.md); CUDA memory unaffected.
+env_cfg = dict(keep_freed_memory=True)

@@ -9,3 +9,7 @@ _base_ = '../_base_/protocols/preactresnet18_1xb100-300e_cifar100.py'
 model = dict(mix_policy=[
     dict(type='MultiInterp', k=5,
          mixup=dict(type='ManifoldMix', alpha=2.0, layers=(0, 1, 2)))])
+# One K·N batch per step: on CPU its activations exceed glibc's mmap
+# threshold and would be mapped afresh every step; keep freed memory
+# (mixtoolbox/utils/allocator.py, docs/benchmarks.md); CUDA memory unaffected.
+env_cfg = dict(keep_freed_memory=True)

@@ -18,3 +18,7 @@ model = dict(mix_policy=[
                     n_labels=3, beta=1.2, gamma=0.5, eta=0.2, neigh_size=4,
                     transport=True, t_eps=0.8, t_size=4))
 ])
+# One K·N batch per step: on CPU its activations exceed glibc's mmap
+# threshold and would be mapped afresh every step; keep freed memory
+# (mixtoolbox/utils/allocator.py, docs/benchmarks.md); CUDA memory unaffected.
+env_cfg = dict(keep_freed_memory=True)
