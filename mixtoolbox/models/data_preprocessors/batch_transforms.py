@@ -21,6 +21,7 @@ else from torch's global CPU generator, which the mmengine Runner seeds
 checkpoint; they are drawn on the CPU and then moved, so a seed gives the same
 augmentation on every device.
 """
+import abc
 from typing import Optional, Sequence, Tuple, Union
 
 import torch
@@ -47,16 +48,19 @@ def _describe(value) -> str:
     return f'{type(value).__name__}'
 
 
-class BatchTransform:
+class BatchTransform(abc.ABC):
     """Base class: ``__call__(inputs, generator=None)`` draws params for the
-    batch and applies them."""
+    batch (:meth:`sample_params`, all the randomness) and applies them
+    (:meth:`apply`, a pure function of the batch and the params)."""
 
+    @abc.abstractmethod
     def sample_params(self, inputs: Tensor,
                       generator: Optional[torch.Generator] = None) -> dict:
-        raise NotImplementedError
+        """Draw this transform's randomness for a batch like ``inputs``."""
 
+    @abc.abstractmethod
     def apply(self, inputs: Tensor, **params) -> Tensor:
-        raise NotImplementedError
+        """Transform ``inputs`` with the drawn ``params``."""
 
     def __call__(self, inputs: Tensor,
                  generator: Optional[torch.Generator] = None) -> Tensor:
