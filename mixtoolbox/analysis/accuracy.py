@@ -1,15 +1,23 @@
 """Accuracy benchmark on real Fashion-MNIST, sized for a CPU.
 
-Protocol (docs/benchmarks.md): every method is a config file in
-``configs/benchmarks/fashion_mnist/`` (``--config-dir``) named
+Protocols (docs/claims.md, docs/benchmarks.md): every method is a config
+file in ``configs/benchmarks/fashion_mnist/`` (``--config-dir``) named
 ``{method}_preactresnet18-w8_1xb100-10e_fashionmnist2k.py`` that inherits the
-vanilla one (``vanilla_...``: network, data subset, schedule) and sets the
-model's ``mix_policy`` (or its classifier); each cites the method's paper and
-where its hyper-parameters come from. Training goes through the mmengine
-Runner. After training, the final weights are tested on the 10,000 test
-images: top-1 and ECE (15 bins) by the config's test evaluator, FGSM top-1
-error (ε = 8/255) by :func:`mixtoolbox.evaluation.robust_error`. The table
-gives mean ± sample std over seeds.
+vanilla one (``vanilla_...``: network, data, optimiser) and sets the model's
+``mix_policy`` (or its classifier); each cites the method's paper and where
+its hyper-parameters come from. ``--protocol`` picks the length: ``v2`` (the
+default; the converged protocol of the claims table, :data:`PROTOCOLS`)
+or ``smoke`` (the configs' own 10 epochs on 2,000 images). Training goes
+through the mmengine Runner. After training, the final weights are tested
+on the 10,000 test images: top-1, ECE and OE (15 bins, as
+:func:`mixtoolbox.evaluation.calibration_errors`) with the reliability-
+diagram bins, FGSM top-1 error (ε = 8/255) by
+:func:`mixtoolbox.evaluation.robust_error`, and the clean top-1 on the
+training subset (test pipeline). With a curve (``--curve-every``), the test
+top-1 on the first ``--curve-images`` test images and the clean training
+top-1 are recorded along the run; the torch RNG state is restored around
+each point, so a curve does not change the training. The table gives mean
+± sample std over seeds.
 
 Method names: the ``{method}`` field of a config's file name, with ``-``
 written ``_`` (``dense-multimix_...py`` is ``dense_multimix``; both
@@ -22,17 +30,28 @@ Avrithis, NeurIPS 2023, arXiv:2311.05538, App. A.5) and/or ``+distil``
 ``modifiers`` are appended to the method's, the rest merged.
 
 Each (method, seed) runs in its own process and appends one JSON line to
-the results file: ``method``, ``seed``, ``config`` (the method's config
-file, relative to the checkout), ``epochs``, ``train_images``, ``top1``,
-``ece``, ``fgsm_error`` (percent) and ``train_minutes``. Runs already there
-with the same protocol (config, epochs, training images) are skipped, so an
-interrupted command resumes and a finished one only prints the table.
+the results file: ``method``, ``seed``, the protocol (``config`` relative to
+the checkout, ``epochs``, ``train_images``, ``batch_size``,
+``curve_every``,
+``curve_images``), ``top1``, ``ece``, ``oe``, ``fgsm_error``,
+``train_top1`` (percent), ``train_minutes``, ``reliability``, ``curve``,
+``state_sha256`` (the final weights), ``commit`` (``+dirty`` when the
+checkout had uncommitted changes), ``threads``, ``torch`` and ``command``
+(the command that re-runs this row). Runs already there with the same
+protocol are skipped, so an interrupted command resumes and a finished one
+only prints the table.
+
+Reproducibility: on a CPU with a fixed seed and thread count a run is
+deterministic; ``--verify METHOD SEED`` re-runs one stored row in a fresh
+process and checks that metrics, curve, reliability bins and weights are
+identical (exit 1 otherwise).
 
 The command line is ``tools/analysis/accuracy_benchmark.py``::
 
     python tools/analysis/accuracy_benchmark.py --seeds 0 1 2 --jobs 2
     python tools/analysis/accuracy_benchmark.py --methods vanilla mixup \\
-        --seeds 0 1 --epochs 5 --results work_dirs/acc_bench/results.jsonl
+        --seeds 0 1 --protocol smoke --results work_dirs/acc/smoke.jsonl
+    python tools/analysis/accuracy_benchmark.py --verify vanilla 0
 """
 import argparse
 import functools
@@ -45,7 +64,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .common import REPO_ROOT
 
@@ -56,11 +75,28 @@ DEFAULT_METHODS = [
     'vanilla', 'mixup', 'cutmix', 'fmix', 'gridmix', 'resizemix',
     'smoothmix', 'zeta_mixup', 'saliencymix', 'puzzlemix', 'comixup', 'rmix',
     'manifoldmix', 'alignmix', 'multimix', 'dense_multimix',
-    'multi_interp_mixup', 'multi_interp_cutmix', 'samix', 'automix',
+    'multimix_n50', 'multimix_alpha1', 'multi_interp_mixup',
+    'multi_interp_cutmix', 'multi_interp_puzzlemix', 'samix', 'samix_eta1',
+    'automix',
     'vanilla+dense', 'vanilla+distil', 'mixup+dense', 'mixup+distil',
     'cutmix+dense', 'cutmix+distil', 'multimix+distil',
     'dense_multimix+distil']
 MODIFIERS = ('dense', 'distil')
+NUM_BINS = 15  # calibration bins (ECE and reliability diagrams)
+# Named protocols (docs/claims.md): training length, training subset and the
+# learning curve (test top-1 on the first `curve_images` test images and the
+# clean training top-1 every `curve_every` epochs; 0 = no curve). "smoke" is
+# the configs' own 10 epochs on 2,000 images (docs/benchmarks.md, under-
+# trained on purpose: a quick regression check); "v2" is the converged
+# protocol of the claims table, chosen by the pilot in docs/claims.md.
+V2_EPOCHS, V2_IMAGES, V2_BATCH = 120, 500, 50
+PROTOCOLS = {
+    'v2': dict(epochs=V2_EPOCHS, train_images=V2_IMAGES,
+               batch_size=V2_BATCH, curve_every=5, curve_images=2000,
+               fgsm_images=2000),
+    'smoke': dict(epochs=None, train_images=None, batch_size=None,
+                  curve_every=0, curve_images=None, fgsm_images=None),
+}
 # classifiers that mix on their own and take no modifiers
 NO_MODIFIERS = ('AutoMixClassifier', )
 
@@ -147,13 +183,46 @@ def method_config(name: str, config_dir: Optional[str] = None):
 
 
 def settings(name: str, args: argparse.Namespace) -> dict:
-    """The protocol of a method's runs: its config, epochs and training
-    images (``--epochs`` / ``--train-images``, else the config's)."""
+    """The protocol of a method's runs: its config, epochs, training images
+    and curve settings (``--epochs`` / ``--train-images`` / ``--curve-every``
+    / ``--curve-images``, else ``--protocol``'s, else the config's)."""
     cfg = method_config(name, args.config_dir)
-    epochs = args.epochs or cfg.train_cfg.max_epochs
-    images = args.train_images or cfg.train_dataloader.dataset.indices
-    return dict(config=config_path(name, args.config_dir), epochs=epochs,
-                train_images=images)
+    preset = PROTOCOLS[args.protocol]
+
+    def pick(key, default):
+        value = getattr(args, key, None)
+        if value is None:
+            value = preset[key]
+        return default if value is None else value
+    curve_every = pick('curve_every', 0)
+    return dict(config=config_path(name, args.config_dir),
+                epochs=pick('epochs', cfg.train_cfg.max_epochs),
+                train_images=pick('train_images',
+                                  cfg.train_dataloader.dataset.indices),
+                batch_size=pick('batch_size',
+                                cfg.train_dataloader.batch_size),
+                curve_every=curve_every,
+                curve_images=pick('curve_images', None) if curve_every
+                else None,
+                fgsm_images=pick('fgsm_images', None))
+
+
+def command_line(method: str, seed: int, args: argparse.Namespace) -> str:
+    """The command that re-runs one (method, seed) of this protocol."""
+    import shlex
+    proto = settings(method, args)
+    cmd = ['python', 'tools/analysis/accuracy_benchmark.py', '--methods',
+           method, '--seeds', str(seed), '--epochs', str(proto['epochs']),
+           '--train-images', str(proto['train_images']), '--batch-size',
+           str(proto['batch_size']), '--curve-every',
+           str(proto['curve_every']), '--threads', str(args.threads)]
+    if proto['fgsm_images']:
+        cmd += ['--fgsm-images', str(proto['fgsm_images'])]
+    if proto['curve_every']:
+        cmd += ['--curve-images', str(proto['curve_images'])]
+    if args.config_dir:
+        cmd += ['--config-dir', args.config_dir]
+    return ' '.join(shlex.quote(c) for c in cmd)
 
 
 def schedule_overrides(epochs: int) -> dict:
@@ -170,12 +239,130 @@ def schedule_overrides(epochs: int) -> dict:
                 default_hooks=dict(checkpoint=dict(interval=epochs)))
 
 
+def predict(model, loader) -> Tuple[Any, Any]:
+    """Softmax scores ``[n, classes]`` and labels ``[n]`` of ``model`` (put
+    in eval mode, then back) over an mmpretrain dataloader, without touching
+    any random number stream."""
+    import torch
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    scores, labels = [], []
+    try:
+        with torch.no_grad():
+            for data in loader:
+                data = model.data_preprocessor(data, False)
+                logits = model(data['inputs'], mode='tensor')
+                scores.append(logits.float().softmax(dim=1).cpu())
+                labels.append(torch.cat(
+                    [s.gt_label for s in data['data_samples']]).cpu())
+    finally:
+        for module, training in modes:
+            module.training = training
+    return torch.cat(scores), torch.cat(labels)
+
+
+def top1(scores, labels) -> float:
+    return 100.0 * (scores.argmax(dim=1) == labels).double().mean().item()
+
+
+def reliability(scores, labels, num_bins: int = NUM_BINS) -> dict:
+    """Per-bin sums of a reliability diagram: bins ((m−1)/M, m/M] of the
+    max-softmax confidence (as :func:`calibration_errors`), with ``count``,
+    ``confidence_sum`` and ``correct_sum`` per bin."""
+    import torch
+    conf, pred = scores.max(dim=1)
+    conf = conf.double()
+    edges = torch.arange(1, num_bins, dtype=torch.float64) / num_bins
+    bins = torch.bucketize(conf, edges)
+    zeros = torch.zeros(num_bins, dtype=torch.float64)
+    return dict(
+        num_bins=num_bins,
+        count=zeros.index_add(0, bins, torch.ones_like(conf)).tolist(),
+        confidence_sum=zeros.index_add(0, bins, conf).tolist(),
+        correct_sum=zeros.index_add(
+            0, bins, (pred == labels).double()).tolist())
+
+
+def state_sha256(model) -> str:
+    """SHA-256 of the model's parameters and buffers (names and bytes, in
+    ``state_dict`` order): equal hashes mean bit-identical weights."""
+    import hashlib
+    digest = hashlib.sha256()
+    for name, value in model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(value.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def git_commit() -> str:
+    """``HEAD``'s commit of the checkout, ``+dirty`` when tracked files
+    differ from it, ``unknown`` outside git."""
+    def git(*cmd):
+        return subprocess.run(['git', *cmd], cwd=REPO_ROOT, text=True,
+                              capture_output=True)
+    head = git('rev-parse', 'HEAD')
+    if head.returncode:
+        return 'unknown'
+    dirty = git('status', '--porcelain', '--untracked-files=no').stdout
+    return head.stdout.strip() + ('+dirty' if dirty.strip() else '')
+
+
+class _CurveRecorder:
+    """Test top-1 on the first ``curve_images`` test images and the clean
+    (test-pipeline) training top-1 every ``every`` epochs and after the
+    last; the global torch RNG state is restored afterwards, so recording a
+    curve leaves the training itself unchanged."""
+
+    def __init__(self, runner, every: int, test_loader, train_loader):
+        from mmengine.hooks import Hook
+        recorder = self
+        self.points: List[dict] = []
+
+        class CurveHook(Hook):
+            priority = 'LOWEST'
+
+            def after_train_epoch(self, runner):
+                epoch = runner.epoch + 1
+                if epoch % every and epoch != runner.max_epochs:
+                    return
+                recorder.record(runner.model, epoch, runner.iter,
+                                test_loader, train_loader)
+        runner.register_hook(CurveHook())
+
+    def record(self, model, epoch, it, test_loader, train_loader) -> None:
+        import torch
+        state = torch.get_rng_state()
+        try:
+            test = top1(*predict(model, test_loader))
+            train = top1(*predict(model, train_loader))
+        finally:
+            torch.set_rng_state(state)
+        self.points.append(dict(epoch=epoch, iter=it,
+                                test_top1=round(test, 4),
+                                train_top1=round(train, 4)))
+
+
+def _loader(cfg, indices: Optional[int], test_mode: bool):
+    """A test-pipeline dataloader over the test split (``test_mode``) or the
+    training split, first ``indices`` images (all if None)."""
+    import copy
+
+    from mmengine.runner import Runner
+    loader = copy.deepcopy(cfg.test_dataloader)
+    loader.dataset.test_mode = test_mode
+    loader.dataset.indices = indices
+    # an explicit sampler seed: without one mmengine's DefaultSampler draws
+    # it from numpy's global stream, which the training then continues from
+    loader.sampler = dict(type='DefaultSampler', shuffle=False, seed=0)
+    return Runner.build_dataloader(loader)
+
+
 def run_one(method: str, seed: int, args: argparse.Namespace) -> dict:
     """Train and evaluate one (method, seed) in this process."""
     import torch
     from mmengine.runner import Runner
 
-    from mixtoolbox.evaluation import robust_error
+    from mixtoolbox.evaluation import calibration_errors, robust_error
     from mixtoolbox.utils import register_all_modules
     torch.set_num_threads(args.threads)
     register_all_modules(init_default_scope=True)
@@ -185,6 +372,7 @@ def run_one(method: str, seed: int, args: argparse.Namespace) -> dict:
     for loader in ('train_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = args.data_root
     cfg.train_dataloader.dataset.indices = proto['train_images']
+    cfg.train_dataloader.batch_size = proto['batch_size']
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.randomness = dict(seed=seed, deterministic=False)
     cfg.work_dir = osp.join(args.work_dir, f'{method}_seed{seed}')
@@ -192,18 +380,41 @@ def run_one(method: str, seed: int, args: argparse.Namespace) -> dict:
     # names keep in-process runs apart
     cfg.experiment_name = f'{method}_seed{seed}_{time.strftime("%H%M%S")}'
     cfg.launcher = 'none'
+    if cfg.get('env_cfg', {}).get('keep_freed_memory', False):
+        from mixtoolbox.utils.allocator import keep_freed_memory
+        keep_freed_memory()  # as tools/train.py does for this setting
     start = time.time()
     runner = Runner.from_cfg(cfg)
+    test_loader = _loader(cfg, None, True)
+    train_loader = _loader(cfg, proto['train_images'], False)
+    curve = None
+    if proto['curve_every']:
+        curve = _CurveRecorder(
+            runner, proto['curve_every'],
+            _loader(cfg, proto['curve_images'], True), train_loader)
     runner.train()
     train_min = (time.time() - start) / 60
-    metrics = runner.test()
-    robust = robust_error(runner.model, runner.test_dataloader, 'fgsm',
+    scores, labels = predict(runner.model, test_loader)
+    conf, pred = scores.max(dim=1)
+    calib = calibration_errors(conf, pred == labels, NUM_BINS)
+    robust = robust_error(runner.model,
+                          _loader(cfg, proto['fgsm_images'], True), 'fgsm',
                           eps=8 / 255)
-    return dict(method=method, seed=seed, **proto,
-                top1=float(metrics['accuracy/top1']),
-                ece=float(metrics['calibration/ece']),
-                fgsm_error=float(robust['fgsm_error']),
-                train_minutes=train_min)
+    train_top1 = (curve.points[-1]['train_top1'] if curve else
+                  top1(*predict(runner.model, train_loader)))
+    row = dict(method=method, seed=seed, **proto,
+               top1=top1(scores, labels), ece=100.0 * calib['ece'],
+               oe=100.0 * calib['oe'],
+               fgsm_error=float(robust['fgsm_error']),
+               train_top1=train_top1, train_minutes=train_min,
+               reliability=reliability(scores, labels),
+               state_sha256=state_sha256(runner.model),
+               commit=git_commit(), threads=args.threads,
+               torch=torch.__version__, command=command_line(method, seed,
+                                                             args))
+    if curve:
+        row['curve'] = curve.points
+    return row
 
 
 def load_results(path: str, args: argparse.Namespace) -> Dict[tuple, dict]:
@@ -237,8 +448,10 @@ def launch(job: Tuple[str, int], args: argparse.Namespace) -> Optional[dict]:
            method, str(seed), '--data-root', osp.abspath(args.data_root),
            '--work-dir', osp.abspath(args.work_dir), '--threads',
            str(args.threads)]
-    for opt in ('epochs', 'train_images', 'config_dir'):
-        if getattr(args, opt):
+    cmd += ['--protocol', args.protocol]
+    for opt in ('epochs', 'train_images', 'batch_size', 'config_dir',
+                'curve_every', 'curve_images', 'fgsm_images'):
+        if getattr(args, opt) is not None:
             cmd += [f'--{opt.replace("_", "-")}', str(getattr(args, opt))]
     with open(log, 'w') as f:
         proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
@@ -250,6 +463,44 @@ def launch(job: Tuple[str, int], args: argparse.Namespace) -> Optional[dict]:
     with open(log) as f:
         line = [x for x in f if x.startswith('RESULT ')][-1]
     return json.loads(line[len('RESULT '):])
+
+
+# what a re-run must reproduce exactly (same machine kind, same threads)
+VERIFIED = ('top1', 'ece', 'oe', 'fgsm_error', 'train_top1', 'curve',
+            'reliability', 'state_sha256')
+
+
+def verify(method: str, seed: int, args: argparse.Namespace) -> bool:
+    """Re-run (method, seed) with the protocol of ``args`` in a fresh
+    process and compare it with the stored row; exits 1 on a difference."""
+    rows = load_results(args.results, args)
+    if (method, seed) not in rows:
+        raise SystemExit(f'--verify: no run of {method} seed {seed} with '
+                         f'this protocol ({settings(method, args)}) in '
+                         f'{args.results}')
+    old = rows[(method, seed)]
+    if old.get('threads', args.threads) != args.threads:
+        raise SystemExit(f'--verify: the stored run used --threads '
+                         f'{old["threads"]}, this one {args.threads}')
+    print(f'verify: re-running {method} seed {seed} (stored on commit '
+          f'{old.get("commit", "?")}, now {git_commit()})', flush=True)
+    rerun = argparse.Namespace(**vars(args))
+    rerun.work_dir = osp.join(args.work_dir, 'verify')
+    os.makedirs(rerun.work_dir, exist_ok=True)
+    new = launch((method, seed), rerun)
+    if new is None:
+        raise SystemExit(1)
+    bad = [k for k in VERIFIED if k in old and old[k] != new.get(k)]
+    for key in VERIFIED:
+        if key in old and key not in ('curve', 'reliability'):
+            print(f'  {key}: stored {old[key]}, re-run {new.get(key)}'
+                  + ('  <-- differs' if key in bad else ''))
+    if bad:
+        print(f'verify: FAILED, {", ".join(bad)} differ', flush=True)
+        raise SystemExit(1)
+    print('verify: OK, the re-run is identical (metrics, curve, '
+          'reliability bins, weights)', flush=True)
+    return True
 
 
 def fmt(values: Sequence[float], digits: int = 2) -> str:
@@ -270,7 +521,8 @@ def table(rows: Dict[tuple, dict], args: argparse.Namespace) -> str:
         return f'{values[0]} {unit}' if len(values) == 1 else \
             f'{"/".join(map(str, values))} {unit} (per config)'
     lines = [f'Fashion-MNIST, first {one("train_images", "training images")}'
-             f', PreActResNet-18 (width 8), {one("epochs", "epochs")}; test '
+             f', PreActResNet-18 (width 8), {one("epochs", "epochs")}, '
+             f'batch {one("batch_size", "")}; test '
              'on the 10,000 test images; mean ± sample std over seeds '
              f'{" ".join(map(str, args.seeds))}.', '',
              '| method | runs | top-1 (%) | ECE (%) | FGSM error (%) '
@@ -306,11 +558,32 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--config-dir', help='folder of the method configs '
                         f'(default: {CONFIG_DIR})')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--protocol', choices=sorted(PROTOCOLS),
+                        default='v2', help='named protocol (default v2: '
+                        f'{V2_EPOCHS} epochs on the first {V2_IMAGES} '
+                        f'training images, batch {V2_BATCH}, a curve '
+                        'point every 5 epochs; '
+                        'smoke: the configs\' own 10 epochs on 2,000 '
+                        'images, no curve); the options below override it')
     parser.add_argument('--epochs', type=int,
-                        help='training epochs (default: the configs\', 10)')
+                        help='training epochs (default: the protocol\'s)')
     parser.add_argument('--train-images', type=int,
                         help='the first N training images (default: the '
-                        'configs\', 2000)')
+                        'protocol\'s)')
+    parser.add_argument('--batch-size', type=int,
+                        help='training batch size (default: the '
+                        'protocol\'s; smoke: the configs\', 100)')
+    parser.add_argument('--curve-every', type=int,
+                        help='a learning-curve point (test top-1 on the '
+                        'first --curve-images test images, clean training '
+                        'top-1) every N epochs and after the last; 0: none '
+                        '(default: the protocol\'s)')
+    parser.add_argument('--curve-images', type=int,
+                        help='test images of the learning curve (default: '
+                        'the protocol\'s)')
+    parser.add_argument('--fgsm-images', type=int,
+                        help='FGSM error on the first N test images '
+                        '(default: the protocol\'s; smoke: all 10,000)')
     parser.add_argument('--data-root', default='data/fashion_mnist',
                         help='decompressed Fashion-MNIST IDX files')
     parser.add_argument('--work-dir', default='work_dirs/accuracy_benchmark')
@@ -328,17 +601,26 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'results file; train nothing')
     parser.add_argument('--list', action='store_true',
                         help='print the method names and their config files')
+    parser.add_argument('--verify', nargs=2, metavar=('METHOD', 'SEED'),
+                        help='re-run one (method, seed) already in the '
+                        'results file with its recorded protocol and check '
+                        'that it gives the same numbers and weights (exit '
+                        '1 if not); the new run is not stored')
     parser.add_argument('--worker', nargs=2, metavar=('METHOD', 'SEED'),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for name in ('epochs', 'train_images', 'jobs', 'threads'):
+    for name in ('epochs', 'train_images', 'batch_size', 'jobs', 'threads',
+                 'curve_images', 'fgsm_images'):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f'--{name.replace("_", "-")} must be >= 1, got '
                          f'{value}')
+    if args.curve_every is not None and args.curve_every < 0:
+        parser.error(f'--curve-every must be >= 0, got {args.curve_every}')
     if args.config_dir and not osp.isdir(_dir(args.config_dir)):
         parser.error(f'--config-dir: no folder {args.config_dir}')
-    methods = [args.worker[0]] if args.worker else args.methods
+    methods = ([args.worker[0]] if args.worker else
+               [args.verify[0]] if args.verify else args.methods)
     try:
         for method in methods:
             method_config(method, args.config_dir)
@@ -362,6 +644,8 @@ def main(argv: Optional[Sequence[str]] = None):
         print('RESULT ' + json.dumps(row), flush=True)
         return row
     os.makedirs(args.work_dir, exist_ok=True)
+    if args.verify:
+        return verify(canonical(args.verify[0]), int(args.verify[1]), args)
     rows = load_results(args.results, args)
     # seed-major: a run cut short still has every method at its first seeds
     todo = [] if args.print_only else [

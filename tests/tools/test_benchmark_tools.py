@@ -243,6 +243,14 @@ def test_method_configs_follow_the_protocol():
             assert cfg[key] == vanilla[key], (name, key)
         assert cfg.model.backbone == vanilla.model.backbone
         assert cfg.train_dataloader.batch_size == 100
+        # protocol v2 sets its own length, subset and batch
+        proto = acc.settings(name, acc.parse_args([]))
+        assert (proto['epochs'], proto['train_images'],
+                proto['batch_size']) == (acc.V2_EPOCHS, acc.V2_IMAGES,
+                                         acc.V2_BATCH)
+        smoke = acc.settings(name, acc.parse_args(['--protocol', 'smoke']))
+        assert (smoke['epochs'], smoke['train_images'], smoke['batch_size'],
+                smoke['curve_every']) == (10, 2000, 100, 0)
     sched = acc.schedule_overrides(vanilla.train_cfg.max_epochs)
     assert vanilla.train_cfg.max_epochs == 10
     assert vanilla.param_scheduler == sched['param_scheduler']
@@ -275,12 +283,15 @@ def test_adapted_methods_train_on_28px(method, fmnist_root):
 
 def test_accuracy_benchmark_runs_and_resumes(tmp_path, fmnist_root, capsys):
     argv = ['--methods', 'vanilla', 'mixup', 'cutmix', '--seeds', '0',
-            '--epochs', '1', '--train-images', '8', '--data-root',
+            '--epochs', '1', '--train-images', '8', '--curve-every', '1',
+            '--curve-images', '8', '--fgsm-images', '8', '--data-root',
             fmnist_root, '--work-dir', str(tmp_path), '--in-process']
     results = tmp_path / 'results.jsonl'
     # a finished run of the same protocol is not repeated
     done = dict(method='cutmix', seed=0, config=acc.config_path('cutmix'),
-                epochs=1, train_images=8, top1=50.0, ece=1.0,
+                epochs=1, train_images=8, batch_size=50, curve_every=1,
+                curve_images=8,
+                fgsm_images=8, top1=50.0, ece=1.0,
                 fgsm_error=60.0, train_minutes=0.5)
     # ... but one of another protocol does not count
     other = dict(done, method='mixup', epochs=30)
@@ -292,7 +303,25 @@ def test_accuracy_benchmark_runs_and_resumes(tmp_path, fmnist_root, capsys):
         ('cutmix', 1), ('mixup', 30), ('vanilla', 1), ('mixup', 1)]
     for row in rows[2:]:
         assert 0 <= row['top1'] <= 100 and 0 <= row['fgsm_error'] <= 100
-        assert row['ece'] >= 0
+        assert row['ece'] >= 0 and 0 <= row['train_top1'] <= 100
+        # one curve point (epoch 1 = the last) on 20 test images / the 8
+        # training images; the final clean training top-1 is the curve's
+        (point, ) = row['curve']
+        assert point['epoch'] == 1 and point['iter'] == 1
+        assert point['train_top1'] == row['train_top1']
+        assert (point['test_top1'] * 8 / 100) % 1 == pytest.approx(0)
+        rel = row['reliability']
+        assert sum(rel['count']) == 16 and len(rel['count']) == 15
+        # the bins give back the stored top-1 and ECE
+        assert 100 * sum(rel['correct_sum']) / 16 == pytest.approx(row['top1'])
+        ece = sum(abs(c - a) for c, a in zip(rel['confidence_sum'],
+                                             rel['correct_sum'])) / 16 * 100
+        assert ece == pytest.approx(row['ece'], abs=1e-6)
+        assert len(row['state_sha256']) == 64 and row['commit']
+        assert row['command'].startswith(
+            'python tools/analysis/accuracy_benchmark.py --methods '
+            f'{row["method"]} --seeds 0 --epochs 1 --train-images 8 '
+            '--batch-size 50')
     assert '| cutmix | 1 | 50.00 | 1.00 | 60.00 | 0.5 |' in table
     assert table.count('\n| vanilla | 1 |') == 1
     assert 'Not measured' not in table
@@ -305,6 +334,29 @@ def test_accuracy_benchmark_runs_and_resumes(tmp_path, fmnist_root, capsys):
     assert '| fmix | 0 | — | — | — | — |' in text
     assert text.endswith('Not measured: fmix.')
     assert len(results.read_text().splitlines()) == 4
+
+
+def test_accuracy_benchmark_verify_reruns_a_row_identically(
+        tmp_path, fmnist_root, capsys):
+    """A stored (method, seed) re-run in a fresh process gives the same
+    numbers and bit-identical weights; a tampered row is caught."""
+    argv = ['--methods', 'vanilla', '--seeds', '0', '--epochs', '1',
+            '--train-images', '8', '--curve-every', '1', '--curve-images',
+            '8', '--fgsm-images', '8', '--data-root', fmnist_root,
+            '--work-dir', str(tmp_path)]
+    acc.main(argv)
+    capsys.readouterr()
+    assert acc.main(argv + ['--verify', 'vanilla', '0']) is True
+    assert 'verify: OK' in capsys.readouterr().out
+    results = tmp_path / 'results.jsonl'
+    row = json.loads(results.read_text())
+    row['top1'] += 0.01
+    results.write_text(json.dumps(row) + '\n')
+    with pytest.raises(SystemExit):
+        acc.main(argv + ['--verify', 'vanilla', '0'])
+    assert 'top1' in capsys.readouterr().out
+    with pytest.raises(SystemExit, match='no run of mixup'):
+        acc.main(argv + ['--verify', 'mixup', '0'])
 
 
 def test_keep_freed_memory_flag_is_recorded():

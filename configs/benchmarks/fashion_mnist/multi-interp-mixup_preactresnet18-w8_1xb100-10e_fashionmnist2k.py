@@ -4,3 +4,5 @@
 _base_ = './vanilla_preactresnet18-w8_1xb100-10e_fashionmnist2k.py'
 model = dict(mix_policy=[dict(
     type='MultiInterp', mixup=dict(type='Mixup', alpha=1.0), k=5)])
+# keep_freed_memory: see ./multi-interp-puzzlemix_...py
+env_cfg = dict(keep_freed_memory=True)

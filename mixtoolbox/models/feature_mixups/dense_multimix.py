@@ -5,16 +5,19 @@ section, table and figure numbers of this version; the preprint "Teach me
 how to Interpolate a Myriad of Embeddings",
 https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
 Dense MultiMix eqs. are one higher)."""
-from typing import Optional, Tuple
+import numbers
+from typing import Optional, Tuple, Union
 
 import torch.nn as nn
+import torch.nn.functional as F
 from torch import Tensor
 
+from mixtoolbox.models.utils import stage_output_replaced
 from mixtoolbox.models.utils.validators import check_choice, check_optional_int
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
-from .base import FeatureMixup
+from .base import FeatureMixup, check_layer
 from .functional import (
     ATTENTIONS,
     NONLINEARITIES,
@@ -62,6 +65,18 @@ class DenseMultiMix(FeatureMixup):
             (1 or 2 on CIFAR; App. A.5); None keeps the backbone's (4×4 for
             PreActResNet-18 on 32×32, 8×8 with ``last_stride=1``, 7×7 for
             ResNet-50 at 224).
+        layer (str | int): where to mix: 'last' (default, App. A.1: the
+            last feature map) or a stage index k ≥ 0 (0 = the input
+            pixels, k = after stage k), the dense variants at earlier
+            layers of the ablation over the layer (Fig. 4(a); Fig. 3(a) of
+            the preprint). At layer k the map after stage k is mixed
+            position by position (Λ ``[H·W, m, n]``, attention from that
+            map; memory H·W·m·n), the rest of the network runs densely on
+            the n mixed maps, and Ỹ and s are average-pooled to the last
+            map's positions (Ỹ weighted by s) for the loss of eq. (14) —
+            a reading: the paper does not say how the targets of an
+            earlier layer meet the last map. ``attention='cam'`` needs the
+            last layer (u = W y lives in the classifier's input space).
 
     Example:
         >>> import torch
@@ -74,7 +89,8 @@ class DenseMultiMix(FeatureMixup):
 
     def __init__(self, n: int = 1000, alpha=(0.5, 2.0),
                  attention: str = 'gap', nonlinearity: str = 'l1_relu',
-                 resolution: Optional[int] = None):
+                 resolution: Optional[int] = None,
+                 layer: Union[str, int] = 'last'):
         self.n = check_n(n, 'DenseMultiMix')
         self.alpha = check_alpha_range(alpha, 'DenseMultiMix')
         self.attention = check_choice('DenseMultiMix', 'attention', attention,
@@ -83,6 +99,16 @@ class DenseMultiMix(FeatureMixup):
                                          nonlinearity, NONLINEARITIES)
         self.resolution = check_optional_int('DenseMultiMix', 'resolution',
                                              resolution)
+        if layer != 'last' and (isinstance(layer, bool) or not isinstance(
+                layer, numbers.Integral) or layer < 0):
+            raise ValueError("DenseMultiMix: `layer` must be 'last' or an "
+                             'int >= 0 (0 = input, k = after stage k), got '
+                             f'{layer!r}')
+        self.layer = layer if layer == 'last' else int(layer)
+        if self.layer != 'last' and self.attention == 'cam':
+            raise ValueError("DenseMultiMix: attention='cam' needs "
+                             "layer='last' (u = W y lives in the "
+                             f"classifier's input space), got layer={layer}")
 
     def sample_params(self, inputs: Tensor) -> dict:
         """Λ ``[r, m, n]`` for ``inputs`` = the feature map ``[m, d, h, w]``
@@ -124,6 +150,8 @@ class DenseMultiMix(FeatureMixup):
     def forward_train(self, model: nn.Module, inputs: Tensor, scores: Tensor,
                       params: Optional[dict] = None
                       ) -> Tuple[Tensor, MixedBatch]:
+        if self.layer != 'last':
+            return self._forward_at_layer(model, inputs, scores, params)
         z = model.dense_embed(inputs, self.resolution).flatten(2)
         if params is None:
             params = self.sample_params(z)
@@ -132,6 +160,44 @@ class DenseMultiMix(FeatureMixup):
         logits = model.classify(z)
         batch = self.mix(logits, scores, attn=attn, **params)
         return batch.inputs, batch
+
+    def _forward_at_layer(self, model: nn.Module, inputs: Tensor,
+                          scores: Tensor, params: Optional[dict]
+                          ) -> Tuple[Tensor, MixedBatch]:
+        """Mix the map after stage ``self.layer`` densely, run the rest of
+        the network on the n mixed maps, pool Ỹ and s to the last map."""
+        out = {}
+
+        def mix_hidden(hidden: Tensor) -> Tensor:
+            z = hidden.flatten(2)
+            lam = (params if params is not None else
+                   self.sample_params(z))['lam']
+            batch = self.mix(z, scores, lam)
+            out['batch'], out['size'] = batch, hidden.shape[2:]
+            return batch.inputs.reshape(
+                -1, *hidden.shape[1:]).to(hidden.dtype)
+
+        if self.layer == 0:
+            feats = model.dense_embed(mix_hidden(inputs), self.resolution)
+        else:
+            check_layer(self.layer, model.backbone, 'DenseMultiMix: `layer`')
+            with stage_output_replaced(model.backbone, self.layer,
+                                       mix_hidden):
+                feats = model.dense_embed(inputs, self.resolution)
+        logits = model.classify(feats).flatten(2)
+        batch = out['batch']
+        size = feats.shape[2:]
+        n = batch.target.size(0)
+        weight = batch.extras['weight'].reshape(n, 1, *out['size'])
+        target = batch.target.reshape(n, -1, *out['size'])
+        if tuple(out['size']) != tuple(size):
+            pooled = F.adaptive_avg_pool2d(weight, size)
+            target = F.adaptive_avg_pool2d(target * weight, size) / \
+                pooled.clamp_min(1e-12)
+            weight = pooled
+        extras = dict(batch.extras, weight=weight.flatten(1))
+        return logits, MixedBatch(logits, target.flatten(2),
+                                  params=batch.params, extras=extras)
 
     def loss(self, model: nn.Module, logits: Tensor, batch: MixedBatch
              ) -> Tensor:

@@ -11,6 +11,7 @@ from mixtoolbox.models.feature_mixups import (
     dense_multimix,
     multimix,
 )
+from mixtoolbox.models.feature_mixups import functional
 from mixtoolbox.models.utils import MixPolicy
 from mixtoolbox.registry import MODELS
 
@@ -233,3 +234,68 @@ def test_paper_policy_builds():
                         dict(type='Mixup', alpha=1.0, prob=0.5)])
     assert isinstance(policy.choose(0.2), MultiMix)
     assert type(policy.choose(0.7)).__name__ == 'Mixup'
+
+
+def preact_dense_manual(model, x, layer, fn):
+    """As ``preact_manual`` but the classifier applied at every position of
+    the last map: logits ``[n, c, r]``."""
+    b = model.backbone
+    h = fn(x) if layer == 0 else x
+    h = b.stem(h)
+    for k, name in enumerate(b.res_layers, 1):
+        h = getattr(b, name)(h)
+        if k == layer:
+            h = fn(h)
+    h = F.relu(b.final_bn(h)).flatten(2)
+    fc = model.head.fc
+    return torch.einsum('cd,ndr->ncr', fc.weight, h) + fc.bias[:, None]
+
+
+@pytest.mark.parametrize('layer', [0, 2])
+def test_dense_multimix_at_earlier_layer_equals_manual_forward(layer):
+    """Fig. 4(a)'s dense variant at an earlier layer: the map after stage k
+    mixed position by position (eqs. 10-13 with attention from that map),
+    the rest run densely on the n mixed maps, Ỹ and s average-pooled (Ỹ
+    weighted by s) to the last map's 2 x 2 positions."""
+    model, (x, y) = tiny(), batch()
+    mixup = DenseMultiMix(n=7, alpha=1.0, layer=layer)
+    size = 16 if layer == 0 else 8          # the mixed map's side
+    r = size * size
+    torch.manual_seed(3)
+    lam = torch.rand(r, 6, 7).softmax(1)
+    logits, out = mixup.forward_train(model, x, y, params=dict(lam=lam))
+    assert logits.shape == (7, 5, 4) and out.target.shape == (7, 5, 4)
+    assert out.extras['weight'].shape == (7, 4)
+    seen = {}
+
+    def mix(h):
+        z = h.flatten(2)
+        attn = functional.attention(z, z.mean(2), 'l1_relu')
+        z_mix, y_mix, s = functional.dense_multimix(z, y, lam, attn)
+        seen.update(y=y_mix, s=s)
+        return z_mix.reshape(7, *h.shape[1:])
+    expect = preact_dense_manual(model, x, layer, mix)
+    assert torch.allclose(logits, expect, atol=1e-5)
+    # pooling to the last map: each output position averages a block of
+    # (size / 2)^2 positions, the targets weighted by s
+    block = size // 2
+    s = seen['s'].reshape(7, 1, size, size)
+    y_map = seen['y'].reshape(7, 5, size, size)
+    s_pool = F.avg_pool2d(s, block)
+    y_pool = F.avg_pool2d(y_map * s, block) / s_pool
+    assert torch.allclose(out.extras['weight'], s_pool.flatten(1), atol=1e-6)
+    assert torch.allclose(out.target, y_pool.flatten(2), atol=1e-5)
+    assert torch.allclose(out.target.sum(1), torch.ones(7, 4), atol=1e-5)
+    loss = mixup.loss(model, logits, out)
+    loss.backward()
+    assert torch.isfinite(loss) and model.backbone.stem.weight.grad is not None
+
+
+def test_dense_multimix_layer_errors():
+    with pytest.raises(ValueError, match='layer'):
+        DenseMultiMix(layer='first')
+    with pytest.raises(ValueError, match='cam'):
+        DenseMultiMix(layer=2, attention='cam')
+    model, (x, y) = tiny(), batch()
+    with pytest.raises(ValueError, match='layer 9 does not exist'):
+        DenseMultiMix(n=4, layer=9).forward_train(model, x, y)

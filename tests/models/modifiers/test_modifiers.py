@@ -214,10 +214,29 @@ def test_self_distill_teacher_is_ema_of_student_and_gets_no_gradient():
     model.loss([x, x + 0.1], samples)
     assert torch.allclose(teacher.head.fc.weight,
                           0.75 * w_teacher0 + 0.25 * w_student1, atol=1e-6)
-    # BN statistics are copied from the student at each update
+    # default ema_buffers=True: BN running statistics are averaged like
+    # the weights (teacher <- 0.75 teacher + 0.25 student)
+    bn_teacher = teacher.backbone.final_bn.running_mean.clone()
+    bn_student = model.backbone.final_bn.running_mean.clone()
+    assert not torch.allclose(bn_teacher, bn_student)
     distill.before_step(model)
-    assert torch.equal(teacher.backbone.final_bn.running_mean,
+    assert torch.allclose(teacher.backbone.final_bn.running_mean,
+                          0.75 * bn_teacher + 0.25 * bn_student, atol=1e-6)
+
+
+def test_self_distill_ema_buffers_false_copies_the_student_statistics():
+    model = tiny([dict(type='MultiMix', n=8)],
+                 [dict(type='SelfDistill', momentum=0.25,
+                       ema_buffers=False)])
+    distill = model.modifiers[0]
+    x, samples, _ = data()
+    model.loss([x, x + 0.1], samples)
+    model.loss([x * 2, x * 2 + 0.1], samples)
+    distill.before_step(model)
+    assert torch.equal(distill.teacher.module.backbone.final_bn.running_mean,
                        model.backbone.final_bn.running_mean)
+    with pytest.raises(TypeError, match='ema_buffers'):
+        tiny(modifiers=[dict(type='SelfDistill', ema_buffers=1)])
 
 
 def test_self_distill_gamma_one_is_the_plain_loss_and_state_roundtrip():
