@@ -9,9 +9,9 @@ from mixtoolbox.models.feature_mixups import (
     ManifoldMix,
     MultiMix,
     dense_multimix,
+    functional,
     multimix,
 )
-from mixtoolbox.models.feature_mixups import functional
 from mixtoolbox.models.utils import MixPolicy
 from mixtoolbox.registry import MODELS
 
