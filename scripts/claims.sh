@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The runs behind docs/claims.md, on protocol v2 (resumable: every tool skips
+# the (method, seed) rows already in its results file, so re-running this
+# script continues where it stopped; CI never runs it).
+#
+#   bash scripts/claims.sh [STAGE ...]     (default: main reference extra)
+#
+# Stages:
+#   main       the toolbox's runs of every method the claims compare,
+#              seeds 0 1 2 (tools/analysis/accuracy_benchmark.py --jobs 2)
+#   reference  the independent plain-PyTorch loop (vanilla, Mixup, CutMix,
+#              MultiMix), same protocol and seeds, one process
+#   extra      multi-mix over Mixup / CutMix, seeds 0 1 2
+#   more-seeds seeds 3 4 of the methods of the claims the report flags as
+#              needing more seeds (METHODS5, set below after reading it)
+#   report     docs/claims_results.md and the PNGs in docs/figures/claims
+#
+# Environment: PYTHON (default .venv/bin/python if present, else python),
+# OUT (default work_dirs/claims), JOBS (default 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-$([ -x .venv/bin/python ] && echo .venv/bin/python || echo python)}
+OUT=${OUT:-work_dirs/claims}
+JOBS=${JOBS:-2}
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" OMP_NUM_THREADS=1
+VANILLA=configs/benchmarks/fashion_mnist/vanilla_preactresnet18-w8_1xb100-10e_fashionmnist2k.py
+# protocol v2 (mixtoolbox/analysis/accuracy.py PROTOCOLS['v2'])
+EPOCHS=120 IMAGES=500 BATCH=50
+MAIN="vanilla mixup cutmix manifoldmix multimix dense_multimix multimix+distil
+dense_multimix+distil multimix_n50 multimix_alpha1 puzzlemix rmix automix
+samix samix_eta1 multi_interp_puzzlemix"
+EXTRA="multi_interp_mixup multi_interp_cutmix"
+METHODS5=${METHODS5:-}
+mkdir -p "$OUT"
+bench() {
+    "$PYTHON" tools/analysis/accuracy_benchmark.py --protocol v2 \
+        --jobs "$JOBS" --work-dir "$OUT/toolbox" \
+        --results "$OUT/toolbox.jsonl" "$@"
+}
+for stage in "${@:-main reference extra}"; do
+  for s in $stage; do
+    case $s in
+      main) bench --methods $MAIN --seeds 0 1 2 ;;
+      extra) bench --methods $EXTRA --seeds 0 1 2 ;;
+      more-seeds)
+        [ -n "$METHODS5" ] || { echo "more-seeds: set METHODS5" >&2; exit 2; }
+        bench --methods $METHODS5 --seeds 3 4 ;;
+      reference)
+        "$PYTHON" tools/analysis/reference_loop.py \
+            --method vanilla mixup cutmix multimix --seed 0 1 2 \
+            --config "$VANILLA" --epochs $EPOCHS --train-images $IMAGES \
+            --batch-size $BATCH --eval-every 20 --out "$OUT/reference.jsonl" ;;
+      report)
+        "$PYTHON" tools/analysis/claims_report.py "$OUT/toolbox.jsonl" \
+            "$OUT/reference.jsonl" --where epochs=$EPOCHS \
+            train_images=$IMAGES --reliability-methods vanilla mixup \
+            multimix multimix+distil --out docs/claims_results.md \
+            --plots docs/figures/claims ;;
+      *) echo "unknown stage $s (main reference extra more-seeds report)" >&2
+         exit 2 ;;
+    esac
+  done
+done
