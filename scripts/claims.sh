@@ -13,6 +13,10 @@
 #   extra      multi-mix over Mixup / CutMix, seeds 0 1 2
 #   more-seeds seeds 3 4 of the methods of the claims the report flags as
 #              needing more seeds (METHODS5, set below after reading it)
+#   pilot      vanilla seed 0 of protocol v2 with its convergence curve on
+#              all 10,000 test images every 4 epochs (the curve is recorded
+#              without touching the training's random streams, so the final
+#              weights equal the main stage's vanilla seed 0: same hash)
 #   report     docs/claims_results.md and the PNGs in docs/figures/claims
 #
 # Environment: PYTHON (default .venv/bin/python if present, else python),
@@ -45,6 +49,10 @@ for stage in "${@:-main reference extra}"; do
       more-seeds)
         [ -n "$METHODS5" ] || { echo "more-seeds: set METHODS5" >&2; exit 2; }
         bench --methods $METHODS5 --seeds 3 4 ;;
+      pilot)
+        "$PYTHON" tools/analysis/accuracy_benchmark.py --protocol v2 \
+            --methods vanilla --seeds 0 --curve-every 4 --curve-images 10000 \
+            --work-dir "$OUT/pilot" --results "$OUT/pilot.jsonl" ;;
       reference)
         "$PYTHON" tools/analysis/reference_loop.py \
             --method vanilla mixup cutmix multimix --seed 0 1 2 \
@@ -56,7 +64,7 @@ for stage in "${@:-main reference extra}"; do
             train_images=$IMAGES --reliability-methods vanilla mixup \
             multimix multimix+distil --out docs/claims_results.md \
             --plots docs/figures/claims ;;
-      *) echo "unknown stage $s (main reference extra more-seeds report)" >&2
+      *) echo "unknown stage $s (main reference extra more-seeds pilot report)" >&2
          exit 2 ;;
     esac
   done
