@@ -295,7 +295,8 @@ def state_sha256(model) -> str:
 
 
 def git_commit() -> str:
-    """``HEAD``'s commit of the checkout, ``+dirty`` when tracked files
+    """``HEAD``'s commit of the checkout, ``+dirty`` when tracked files that
+    a run executes or reads (``mixtoolbox/``, ``configs/``, ``tools/``)
     differ from it, ``unknown`` outside git."""
     def git(*cmd):
         return subprocess.run(['git', *cmd], cwd=REPO_ROOT, text=True,
@@ -303,7 +304,8 @@ def git_commit() -> str:
     head = git('rev-parse', 'HEAD')
     if head.returncode:
         return 'unknown'
-    dirty = git('status', '--porcelain', '--untracked-files=no').stdout
+    dirty = git('status', '--porcelain', '--untracked-files=no', '--',
+                'mixtoolbox', 'configs', 'tools').stdout
     return head.stdout.strip() + ('+dirty' if dirty.strip() else '')
 
 
@@ -366,6 +368,7 @@ def run_one(method: str, seed: int, args: argparse.Namespace) -> dict:
     from mixtoolbox.utils import register_all_modules
     torch.set_num_threads(args.threads)
     register_all_modules(init_default_scope=True)
+    commit = git_commit()  # the code this process imported
     proto = settings(method, args)
     cfg = method_config(method, args.config_dir)
     cfg.merge_from_dict(schedule_overrides(proto['epochs']))
@@ -409,7 +412,7 @@ def run_one(method: str, seed: int, args: argparse.Namespace) -> dict:
                train_top1=train_top1, train_minutes=train_min,
                reliability=reliability(scores, labels),
                state_sha256=state_sha256(runner.model),
-               commit=git_commit(), threads=args.threads,
+               commit=commit, threads=args.threads,
                torch=torch.__version__, command=command_line(method, seed,
                                                              args))
     if curve:
