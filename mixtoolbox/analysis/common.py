@@ -5,9 +5,12 @@ import glob
 import os
 import os.path as osp
 import platform
-from typing import Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
 
 # the source checkout that holds configs/ (this file is
 # <root>/mixtoolbox/analysis/common.py)
@@ -41,7 +44,7 @@ def expand(patterns: Iterable[str]) -> List[str]:
     return paths
 
 
-def random_batch(cfg, batch_size: Optional[int],
+def random_batch(cfg: 'Config', batch_size: Optional[int],
                  image_size: Optional[Sequence[int]], seed: int) -> dict:
     """A collated batch of random images and labels through the config's
     train pipeline (loading transforms dropped), so that multi-view configs

@@ -16,10 +16,13 @@ authors' code), ``concat`` (λ as a channel, before the BatchNorm).
 """
 import argparse
 import json
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 import numpy as np
 import torch
+
+if TYPE_CHECKING:
+    from mixtoolbox.models.mixers import SAMixMixer
 
 VARIANTS = dict(
     after_norm=dict(),
@@ -50,12 +53,14 @@ def _device(module: torch.nn.Module) -> torch.device:
     return next(module.parameters(), torch.empty(0, device='cpu')).device
 
 
-def feature_batch(g, n=16, channels=32, size=4):
+def feature_batch(g: torch.Generator, n: int = 16, channels: int = 32,
+                  size: int = 4) -> torch.Tensor:
     return torch.randn(n, channels, size, size, generator=g,
                        device=g.device).relu()
 
 
-def fit(mixer, steps=300, lr=0.1, seed=0, channels=32):
+def fit(mixer: 'SAMixMixer', steps: int = 300, lr: float = 0.1,
+        seed: int = 0, channels: int = 32) -> 'SAMixMixer':
     """SGD on ``mixer.mask_loss`` (β set to 1) with batch-shared λ."""
     g = torch.Generator(device=_device(mixer)).manual_seed(seed)
     rng = np.random.RandomState(seed)
@@ -74,7 +79,9 @@ def fit(mixer, steps=300, lr=0.1, seed=0, channels=32):
 
 
 @torch.no_grad()
-def mean_masks(mixer, lams=LAMS, seed=1, channels=32, batches=4):
+def mean_masks(mixer: 'SAMixMixer', lams: Sequence[float] = LAMS,
+               seed: int = 1, channels: int = 32,
+               batches: int = 4) -> List[float]:
     """Mean mask per λ (training mode, fresh batches)."""
     g = torch.Generator(device=_device(mixer)).manual_seed(seed)
     xs = [feature_batch(g, channels=channels) for _ in range(batches)]
@@ -83,7 +90,7 @@ def mean_masks(mixer, lams=LAMS, seed=1, channels=32, batches=4):
                                for x in xs]).mean()) for lam in lams]
 
 
-def main(argv: Optional[Sequence[str]] = None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     from mixtoolbox.models.mixers import SAMixMixer
     for name in args.variants:

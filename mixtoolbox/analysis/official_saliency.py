@@ -49,11 +49,24 @@ import math
 import os.path as osp
 import statistics
 import time
-from typing import Optional, Sequence
+from types import ModuleType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+if TYPE_CHECKING:
+    from mixtoolbox.models.mixups import CoMixup
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -98,14 +111,16 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def load_module(path, name):
+def load_module(path: str, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def official_modules(folder):
+def official_modules(
+    folder: Optional[str]
+) -> Tuple[Optional[ModuleType], Optional[ModuleType], str]:
     """``(match, puzzle, reason)``: the official modules, or None and why."""
     if not folder:
         return None, None, 'no --official-dir'
@@ -124,20 +139,23 @@ def official_modules(folder):
         f'missing {missing} under {folder}' if missing else '')
 
 
-def smooth_saliency(n, size, gen):
+def smooth_saliency(n: int, size: int,
+                    gen: torch.Generator) -> torch.Tensor:
     coarse = torch.randn(n, 1, 8, 8, generator=gen, device='cpu').abs()
     return F.interpolate(coarse, size=(size, size), mode='bilinear',
                          align_corners=False)[:, 0]
 
 
-def timed(fn):
+def timed(fn: Callable[[], Any]) -> Tuple[Any, float]:
     start = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - start
 
 
 # ---------------------------------------------------------------- Co-Mixup
-def comixup_round(mix, match, args, gen, order):
+def comixup_round(mix: 'CoMixup', match: Optional[ModuleType],
+                  args: argparse.Namespace, gen: torch.Generator,
+                  order: Sequence[str]) -> Dict[str, float]:
     from mixtoolbox.models.mixups.saliency_utils import pool_saliency
     n, size, b = args.batch_size, args.image_size, args.block_num
     hw = b * b
@@ -158,13 +176,13 @@ def comixup_round(mix, match, args, gen, order):
         prior, init = params['prior'][sl], params['init'][sl]
         unary = cost[sl] - mix.eta / hw * np.log(prior + 1e-8)[:, None, None]
 
-        def ours():
+        def ours() -> np.ndarray:
             w = mix.label_partition(cost[sl], comp, prior, init)
             weights = torch.as_tensor(w, dtype=torch.float32)
             mix.mix(x[sl], y[sl], weights)
             return w.transpose(0, 2, 3, 1)
 
-        def official():
+        def official() -> np.ndarray:
             onehot = match.get_onehot_matrix(
                 torch.as_tensor(unary, dtype=torch.float32),
                 torch.as_tensor(comp, dtype=torch.float32), len(part),
@@ -183,7 +201,8 @@ def comixup_round(mix, match, args, gen, order):
 
 
 # --------------------------------------------------------------- PuzzleMix
-def transport_cost(src, vis, sal, eps):
+def transport_cost(src: torch.Tensor, vis: torch.Tensor, sal: torch.Tensor,
+                   eps: float) -> float:
     """Σ over the visible destinations that receive a block of
     eps·d²/(T−1)² − s_src (what the mixed image shows)."""
     n, t2 = src.shape
@@ -199,7 +218,9 @@ def transport_cost(src, vis, sal, eps):
     return float((cost * (moved & vis)).sum())
 
 
-def transport_round(puzzle, args, gen, order):
+def transport_round(puzzle: Optional[ModuleType], args: argparse.Namespace,
+                    gen: torch.Generator,
+                    order: Sequence[str]) -> Dict[str, float]:
     from mixtoolbox.models.mixups.saliency_utils import (
         move_blocks,
         pool_saliency,
@@ -219,21 +240,22 @@ def transport_round(puzzle, args, gen, order):
     vis = mask.flatten(1)
     result = {}
 
-    def ours():
+    def ours() -> Tuple[torch.Tensor, torch.Tensor]:
         src_own = transport_sources(vis > 0, flat, eps)
         src_par = transport_sources(vis < 1, flat[index], eps)
         move_blocks(x, src_own)
         move_blocks(x[index], src_par)
         return src_own, src_par
 
-    def official():
+    def official() -> Tuple[torch.Tensor, torch.Tensor]:
         plan1 = puzzle.mask_transport(mask, sal, eps=eps)
         puzzle.transport_image(x, plan1, n, grid, tsz)
         plan2 = puzzle.mask_transport(1 - mask, sal[index], eps=eps)
         puzzle.transport_image(x[index], plan2, n, grid, tsz)
         return plan1, plan2
 
-    def sources(plan):  # plan[src, dst] -> source of each dst (-1: none)
+    # plan[src, dst] -> source of each dst (-1: none)
+    def sources(plan: torch.Tensor) -> torch.Tensor:
         src = plan.argmax(1)
         return torch.where(plan.sum(1) > 0, src, torch.full_like(src, -1))
 
@@ -250,7 +272,7 @@ def transport_round(puzzle, args, gen, order):
     return result
 
 
-def summarise(runs):
+def summarise(runs: List[Dict[str, float]]) -> Dict[str, Any]:
     keys = runs[0].keys()
     med = {k: statistics.median(r[k] for r in runs) for k in keys}
     out = dict(median=med)
@@ -267,7 +289,7 @@ def summarise(runs):
     return out
 
 
-def markdown(summary, meta):
+def markdown(summary: Dict[str, Dict[str, Any]], meta: dict) -> str:
     lines = [f"{meta['batch']} images of {meta['image']}, {meta['threads']} "
              f"thread(s), median of {meta['rounds']} interleaved rounds; "
              f"official: {meta['official'] or 'yes'}", '',

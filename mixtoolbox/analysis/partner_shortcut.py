@@ -22,12 +22,15 @@ mocov2-mixup_resnet18-w8_1xb64-coslr-2e_fashion-mnist.py \\
 """
 import argparse
 import json
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
 from mmengine.dataset import default_collate
 from mmengine.runner import set_random_seed
+
+if TYPE_CHECKING:
+    from mixtoolbox.models.selfsup import MixMoCo
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -48,7 +51,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 
 @torch.no_grad()
-def measure(model, batches, seed: int = 0) -> dict:
+def measure(model: 'MixMoCo',
+            batches: Iterable[Tuple[torch.Tensor, torch.Tensor]],
+            seed: int = 0) -> dict:
     """Retrieval rate (%) of the partner for both candidate sets.
 
     ``batches``: iterable of ``(x_q, x_k)`` pre-processed view tensors."""
@@ -72,7 +77,7 @@ def measure(model, batches, seed: int = 0) -> dict:
                 chance=100.0 / (n - 1), samples=total)
 
 
-def main(argv: Optional[Sequence[str]] = None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     from mixtoolbox.registry import DATASETS, MODELS
     from mixtoolbox.utils import register_all_modules
@@ -90,7 +95,7 @@ def main(argv: Optional[Sequence[str]] = None):
     order = torch.randperm(len(dataset), device='cpu',
                            generator=torch.Generator().manual_seed(args.seed))
 
-    def batches():
+    def batches() -> Iterator[Tuple[torch.Tensor, torch.Tensor]]:
         for b in range(args.batches):
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
             data = default_collate([dataset[int(i)] for i in idx])

@@ -42,9 +42,23 @@ import json
 import os
 import os.path as osp
 import time
-from typing import Optional, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterator,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from .common import cpu_model
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
+    from mmengine.hooks import Hook
+    from mmengine.runner import Runner
 
 _T0 = time.perf_counter()  # before the heavy imports (inside main)
 
@@ -116,7 +130,7 @@ class PhaseTimer:
         self._stack = []  # [name, start, children's time]
 
     @contextlib.contextmanager
-    def region(self, name: str, scale: str):
+    def region(self, name: str, scale: str) -> Iterator[None]:
         if self.sync is not None:
             self.sync()
         self._stack.append([name, time.perf_counter(), 0.0])
@@ -133,7 +147,9 @@ class PhaseTimer:
             if self._stack:
                 self._stack[-1][2] += spent
 
-    def wrap(self, owner, attr: str, name, scale=None) -> None:
+    def wrap(self, owner: Any, attr: str,
+             name: Union[str, Callable[..., Tuple[str, str]]],
+             scale: Optional[str] = None) -> None:
         """Time every call of ``owner.attr`` (an instance attribute shadows
         the method, so callers that look it up on the instance are timed).
         ``name`` is a row name (with its ``scale``) or a callable of the
@@ -141,7 +157,7 @@ class PhaseTimer:
         original = getattr(owner, attr)
 
         @functools.wraps(original)
-        def timed(*args, **kwargs):
+        def timed(*args, **kwargs) -> Any:
             label, how = name(*args, **kwargs) if callable(name) \
                 else (name, scale)
             with self.region(label, how):
@@ -178,7 +194,8 @@ class TimedLoader:
             yield batch
 
 
-def instrument(runner, timer: PhaseTimer, iters=None) -> None:
+def instrument(runner: 'Runner', timer: PhaseTimer,
+               iters: Optional[int] = None) -> None:
     """Wrap the Runner's parts (after its loops are built) with timers."""
     from mmengine.model import is_model_wrapper
     model = runner.model
@@ -194,7 +211,7 @@ def instrument(runner, timer: PhaseTimer, iters=None) -> None:
     timer.wrap(model, 'train_step', 'train: train_step rest (loss parsing)',
                PER_ITER)
 
-    def phase(label):
+    def phase(label: str) -> Tuple[str, str]:
         return (f'train: {label}', PER_ITER) if inner.training else \
             (f'eval: {label}', PER_VAL)
 
@@ -234,7 +251,7 @@ def instrument(runner, timer: PhaseTimer, iters=None) -> None:
                        scale)
 
 
-def instrument_hook(timer: PhaseTimer, iters=None):
+def instrument_hook(timer: PhaseTimer, iters: Optional[int] = None) -> 'Hook':
     """A Runner hook whose ``before_run`` instruments the Runner (its loops,
     optimiser wrapper and val loop exist by then)."""
     from mmengine.hooks import Hook
@@ -242,13 +259,13 @@ def instrument_hook(timer: PhaseTimer, iters=None):
     class ProfilerHook(Hook):
         is_profiler = True
 
-        def before_run(self, runner):
+        def before_run(self, runner: 'Runner') -> None:
             instrument(runner, timer, iters)
 
     return ProfilerHook()
 
 
-def full_run_plan(cfg) -> dict:
+def full_run_plan(cfg: 'Config') -> dict:
     """Epochs and validations of the config's own schedule."""
     train_cfg = cfg.train_cfg
     if 'max_iters' in train_cfg:

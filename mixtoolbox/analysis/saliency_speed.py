@@ -48,7 +48,16 @@ import os.path as osp
 import statistics
 import sys
 import time
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+)
 from unittest import mock
 
 import numpy as np
@@ -116,7 +125,7 @@ class PhaseClock:
 
     def wrap(self, phase: str, fn: Callable) -> Callable:
         @functools.wraps(fn)
-        def timed(*args, **kwargs):
+        def timed(*args, **kwargs) -> Any:
             self.sync()
             t0, c0 = time.perf_counter(), time.process_time()
             try:
@@ -135,7 +144,8 @@ def method_name(model: torch.nn.Module) -> str:
 
 
 @contextlib.contextmanager
-def instrumented(models: Iterable[torch.nn.Module], clock: PhaseClock):
+def instrumented(models: Iterable[torch.nn.Module],
+                 clock: PhaseClock) -> Iterator[None]:
     """Route the saliency pass and the mask optimisation of every model's
     mixups through ``clock`` while the block runs."""
     with contextlib.ExitStack() as stack:

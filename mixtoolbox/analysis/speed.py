@@ -77,13 +77,25 @@ import os.path as osp
 import re
 import statistics
 import time
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import numpy as np
 import torch
 
 from .common import expand, in_root, machine, quiet_setup, random_batch
 from .timing_args import add_timing_args, check_timing_args
+
+if TYPE_CHECKING:
+    from mmengine.config import Config
 
 # --suite imagenet-r50: (method, configs/ path). A resnet50_imagenet config
 # is used as it is; a CIFAR-100 config lends its mixing policy and modifiers
@@ -255,7 +267,7 @@ def default_baseline(config: str) -> str:
     return found[0]
 
 
-def optim_config(cfg, amp: bool, device: torch.device) -> dict:
+def optim_config(cfg: 'Config', amp: bool, device: torch.device) -> dict:
     """The config's optimiser wrapper, or its mixed-precision version."""
     optim = copy.deepcopy(cfg.optim_wrapper)
     if amp:
@@ -265,7 +277,8 @@ def optim_config(cfg, amp: bool, device: torch.device) -> dict:
     return optim
 
 
-def build(path, args: argparse.Namespace, device: torch.device) -> dict:
+def build(path: Union[str, 'Config'], args: argparse.Namespace,
+          device: torch.device) -> dict:
     """Model, optimiser wrapper and a random batch of a config (a path or a
     loaded ``Config``)."""
     from mmengine.config import Config

@@ -28,7 +28,7 @@ import argparse
 import os
 import os.path as osp
 import sys
-from typing import Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -91,7 +91,10 @@ class NeedsModel(RuntimeError):
     """A mixup needs the model and none could be built."""
 
 
-def build_model(cfg, checkpoint=None):
+def build_model(
+    cfg: Config,
+    checkpoint: Optional[str] = None
+) -> Tuple[Optional[torch.nn.Module], Optional[str]]:
     """The config's model (what the Runner builds) or the reason it could
     not be built."""
     model_cfg = cfg.model.copy()
@@ -110,7 +113,8 @@ def build_model(cfg, checkpoint=None):
     return model.eval(), None
 
 
-def build_preprocessor(cfg, model):
+def build_preprocessor(cfg: Config,
+                       model: Optional[torch.nn.Module]) -> torch.nn.Module:
     if model is not None:
         return model.data_preprocessor
     preprocessor = dict(type='ClsDataPreprocessor')
@@ -119,7 +123,9 @@ def build_preprocessor(cfg, model):
     return MODELS.build(preprocessor)
 
 
-def load_images(cfg, args, preprocessor):
+def load_images(cfg: Config, args: argparse.Namespace,
+                preprocessor: torch.nn.Module
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
     """``(inputs, scores)``: the normalised batch and one-hot targets."""
     num_classes = int(getattr(preprocessor, 'num_classes', None) or
                       (cfg.get('data_preprocessor') or {}).get(
@@ -153,7 +159,8 @@ def load_images(cfg, args, preprocessor):
     return x, scores
 
 
-def config_mixups(cfg, model):
+def config_mixups(cfg: Config,
+                  model: Optional[torch.nn.Module]) -> List[Tuple[str, Any]]:
     """``[(name, mixup)]`` of the config; the learned Mixer is ``'Mixer'``."""
     if model is not None and hasattr(model, 'mixer') \
             and hasattr(model, 'momentum_features'):
@@ -170,7 +177,9 @@ def config_mixups(cfg, model):
     return [(type(m).__name__, m) for m in mixups]
 
 
-def mix_with_mixer(model, x, scores, lam, index):
+def mix_with_mixer(model: torch.nn.Module, x: torch.Tensor,
+                   scores: torch.Tensor, lam: float,
+                   index: torch.Tensor) -> MixedBatch:
     """The Mixer's mask (from the momentum network's layer-l maps) and the
     mixed batch x_m = s ⊙ x_i + (1 − s) ⊙ x_j."""
     with torch.no_grad():
@@ -183,7 +192,9 @@ def mix_with_mixer(model, x, scores, lam, index):
                                                 device=x.device))
 
 
-def mix_once(mixup, x, scores, model, model_error, lam=None):
+def mix_once(mixup: Any, x: torch.Tensor, scores: torch.Tensor,
+             model: Optional[torch.nn.Module], model_error: Optional[str],
+             lam: Optional[float] = None) -> MixedBatch:
     """One mixed batch with partner i + 1 of image i; ``lam`` fixes λ (the
     mixup must draw it from Beta(α, α))."""
     index = torch.roll(torch.arange(x.size(0), device=x.device), -1)
@@ -197,7 +208,7 @@ def mix_once(mixup, x, scores, model, model_error, lam=None):
     mixup.sample_index = lambda inputs: index.to(inputs.device)
     drawn = []
     if lam is not None:
-        def fixed_lam(alpha):
+        def fixed_lam(alpha: float) -> float:
             drawn.append(alpha)
             return lam
         mixup.sample_beta = fixed_lam
@@ -219,7 +230,9 @@ def mix_once(mixup, x, scores, model, model_error, lam=None):
     return batch
 
 
-def sweep_batch(mixup, x, scores, model, model_error, lams):
+def sweep_batch(mixup: Any, x: torch.Tensor, scores: torch.Tensor,
+                model: Optional[torch.nn.Module], model_error: Optional[str],
+                lams: Sequence[float]) -> Tuple[torch.Tensor, MixedBatch]:
     """One column per λ for the pair (x_0, x_1), as a batch ``mixed_grid``
     draws: sources a, …, a, b with every partner pointing at b."""
     pair, pair_scores = x[:2], scores[:2]
@@ -240,7 +253,8 @@ def sweep_batch(mixup, x, scores, model, model_error, lams):
         index=torch.full((n, ), n, device=x.device), mask=masks)
 
 
-def save_png(grid, lams, columns, path):
+def save_png(grid: torch.Tensor, lams: Sequence[Optional[float]],
+             columns: int, path: str) -> None:
     """The grid with a caption strip: λ under each column."""
     array = (grid.permute(1, 2, 0).cpu().numpy() * 255).round().astype(
         np.uint8)
@@ -256,7 +270,7 @@ def save_png(grid, lams, columns, path):
     out.save(path)
 
 
-def main(argv: Optional[Sequence[str]] = None):
+def main(argv: Optional[Sequence[str]] = None) -> List[str]:
     args = parse_args(argv)
     register_all_modules(init_default_scope=True)
     cfg = Config.fromfile(args.config)

@@ -36,11 +36,14 @@ import json
 import os
 import os.path as osp
 import sys
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 
 from mixtoolbox.transfer.batch import POLICIES
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -82,7 +85,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def load_config(args, world_size=None) -> 'tuple[Config, dict]':
+def load_config(args: argparse.Namespace,
+                world_size: Optional[int] = None) -> Tuple[Config, dict]:
     """The config with ``--cfg-options`` and the batch policy applied for
     ``world_size`` processes (default: what the launcher starts), and the
     batch plan (:func:`mixtoolbox.transfer.batch.fit_total_batch`)."""
@@ -112,7 +116,8 @@ def load_config(args, world_size=None) -> 'tuple[Config, dict]':
     return cfg, plan
 
 
-def build_config(args) -> 'tuple[Config, str, list, dict]':
+def build_config(
+        args: argparse.Namespace) -> Tuple[Config, str, List[str], dict]:
     """The config with the command line folded in, the backbone checkpoint,
     the config paths of the parts that load it and the batch plan."""
     import torch
@@ -149,7 +154,7 @@ def build_config(args) -> 'tuple[Config, str, list, dict]':
     return cfg, backbone, parts, plan
 
 
-def run(args) -> 'tuple[object, dict]':
+def run(args: argparse.Namespace) -> Tuple['Runner', dict]:
     """Train, then test; returns the runner and ``{'checked': number of
     backbone tensors verified equal to the export, 'test': metrics}``."""
     from mmdet.utils import register_all_modules

@@ -16,7 +16,7 @@ import os.path as osp
 import shutil
 import struct
 import sys
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 DEFAULT_SRC = '/usr/share/datasets/fashion-mnist'
 # IDX header of each file: magic (0x0803 images, 0x0801 labels) and sizes
@@ -28,7 +28,7 @@ FILES = {
 }
 
 
-def check_idx(path, magic, shape):
+def check_idx(path: str, magic: int, shape: Tuple[int, ...]) -> None:
     """Raise ValueError unless the decompressed IDX file has the expected
     header and exactly the bytes the header announces."""
     with open(path, 'rb') as f:
@@ -46,7 +46,8 @@ def check_idx(path, magic, shape):
                          f'expected magic {magic:#06x} and shape {shape})')
 
 
-def prepare(src=DEFAULT_SRC, out='data/fashion_mnist'):
+def prepare(src: str = DEFAULT_SRC,
+            out: str = 'data/fashion_mnist') -> List[str]:
     """Decompress the four IDX files from ``src`` into ``out`` (idempotent).
 
     Returns the list of files written (empty when all were present)."""
@@ -72,7 +73,7 @@ def prepare(src=DEFAULT_SRC, out='data/fashion_mnist'):
     return written
 
 
-def main(argv: Optional[Sequence[str]] = None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--src', default=DEFAULT_SRC,
                         help=f'folder with the *-ubyte.gz files '

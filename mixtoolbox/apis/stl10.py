@@ -29,7 +29,7 @@ import argparse
 import os
 import os.path as osp
 import sys
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 from PIL import Image
@@ -81,7 +81,7 @@ def read_labels(path: str, count: int) -> np.ndarray:
     return labels.astype(np.int64) - 1
 
 
-def classes_of(src: str):
+def classes_of(src: str) -> Tuple[str, ...]:
     path = osp.join(src, 'class_names.txt')
     if not osp.isfile(path):
         return CLASSES
@@ -126,7 +126,7 @@ def convert(src: str, out: str, unlabeled: bool = True) -> dict:
     return written
 
 
-def main(argv: Optional[Sequence[str]] = None):
+def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     try:
         counts = convert(args.src, args.out, not args.no_unlabeled)

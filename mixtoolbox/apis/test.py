@@ -62,7 +62,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 
 def main(argv: Union[Sequence[str], argparse.Namespace, None] = None,
-         errors: Optional[object] = None):
+         errors: Optional[object] = None) -> dict:
     """Evaluate; config errors are raised (see :func:`cli` for the command
     line, which reports them in one line)."""
     args = parse_args(argv) if not isinstance(argv, argparse.Namespace) \
@@ -84,7 +84,7 @@ def main(argv: Union[Sequence[str], argparse.Namespace, None] = None,
     return metrics
 
 
-def cli(argv: Optional[Sequence[str]] = None):
+def cli(argv: Optional[Sequence[str]] = None) -> dict:
     """The command line: :func:`main` with a user's error (see
     :func:`mixtoolbox.utils.errors.explain`) printed as one line and exit
     status 2, unless ``--debug``."""

@@ -14,13 +14,16 @@ of files, before anything is built), with ``error: <message>`` on one line
 and exit status 2; ``--debug`` shows the Python traceback instead.
 """
 import argparse
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from mmengine.config import Config, DictAction
 
 from mixtoolbox.utils.errors import ConfigError
 
 from . import runner_args
+
+if TYPE_CHECKING:
+    from mmengine.runner import Runner
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -121,7 +124,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 
 def main(argv: Union[Sequence[str], argparse.Namespace, None] = None,
-         errors: Optional[object] = None):
+         errors: Optional[object] = None) -> 'Runner':
     """Train; config errors are raised (see :func:`cli` for the command
     line, which reports them in one line)."""
     args = parse_args(argv) if not isinstance(argv, argparse.Namespace) \
@@ -152,7 +155,7 @@ def main(argv: Union[Sequence[str], argparse.Namespace, None] = None,
     return runner
 
 
-def cli(argv: Optional[Sequence[str]] = None):
+def cli(argv: Optional[Sequence[str]] = None) -> 'Runner':
     """The command line: :func:`main` with a user's error (see
     :func:`mixtoolbox.utils.errors.explain`) printed as one line and exit
     status 2, unless ``--debug``."""
