@@ -61,7 +61,9 @@ for stage in "${@:-main reference extra}"; do
       report)
         "$PYTHON" tools/analysis/claims_report.py "$OUT/toolbox.jsonl" \
             "$OUT/reference.jsonl" --where epochs=$EPOCHS \
-            train_images=$IMAGES --reliability-methods vanilla mixup \
+            train_images=$IMAGES --curve-methods vanilla mixup cutmix \
+            manifoldmix multimix puzzlemix samix \
+            --reliability-methods vanilla mixup \
             multimix multimix+distil --out docs/claims_results.md \
             --plots docs/figures/claims ;;
       *) echo "unknown stage $s (main reference extra more-seeds pilot report)" >&2

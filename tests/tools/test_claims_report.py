@@ -146,7 +146,7 @@ def test_agreement_and_report_with_plots(tmp_path):
 def test_plots_without_data_say_what_is_missing(tmp_path):
     box = write(tmp_path / 'box.jsonl', toolbox_rows())
     text = cr.main([box, '--plots', str(tmp_path / 'p')])
-    assert 'curves: not drawn: no run carries `curve`' in text
+    assert 'curves: not drawn: no run (of the curve methods) carries' in text
     assert 'reliability: not drawn' in text
     assert not osp.exists(tmp_path / 'p' / 'curves.png')
 

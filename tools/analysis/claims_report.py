@@ -367,11 +367,14 @@ def agreement_table(rows: List[dict]) -> List[str]:
 
 
 # ------------------------------------------------------------------ plots
-def _curves(rows: dict) -> Dict[Tuple[str, str], dict]:
+def _curves(rows: dict, methods: Sequence[str] = ()
+            ) -> Dict[Tuple[str, str], dict]:
     """{(source, method): {epoch: ([test...], [train...])}} over seeds,
-    keeping the epochs every seed has."""
+    keeping the epochs every seed has (only ``methods`` when given)."""
     grouped = defaultdict(list)
     for (source, method, _), row in rows.items():
+        if methods and method not in methods:
+            continue
         if row.get('curve'):
             grouped[(source, method)].append(
                 {p['epoch']: p for p in row['curve']})
@@ -384,8 +387,18 @@ def _curves(rows: dict) -> Dict[Tuple[str, str], dict]:
     return out
 
 
-def plot_curves(rows: dict, path: str) -> Optional[str]:
-    curves = _curves(rows)
+def _test_images(rows: dict, source: str, method: str) -> str:
+    """'first N' / 'all' test images of a method's curve points."""
+    sizes = {row.get('curve_images') or field(row, 'test_images')
+             for (src, m, _), row in rows.items()
+             if src == source and m == method}
+    size = sizes.pop() if len(sizes) == 1 else None
+    return 'all test images' if size is None else f'first {size} test'
+
+
+def plot_curves(rows: dict, path: str,
+                methods: Sequence[str] = ()) -> Optional[str]:
+    curves = _curves(rows, methods)
     if not curves:
         return None
     import matplotlib
@@ -402,7 +415,8 @@ def plot_curves(rows: dict, path: str) -> Optional[str]:
             mean = [statistics.fmean(s) for s in series]
             sd = [statistics.stdev(s) if len(s) > 1 else 0 for s in series]
             line, = ax.plot(epochs, mean, label=f'{method} ({source}, '
-                            f'{len(series[0])} seeds)',
+                            f'{len(series[0])} seeds, '
+                            f'{_test_images(rows, source, method)})',
                             ls='-' if source == TOOLBOX else '--')
             ax.fill_between(epochs, [m - s for m, s in zip(mean, sd)],
                             [m + s for m, s in zip(mean, sd)],
@@ -517,7 +531,8 @@ def plot_claims(results: List[dict], path: str) -> Optional[str]:
 
 # -------------------------------------------------------------------- CLI
 def report(rows: dict, claims: List[dict], plots: Optional[str] = None,
-           reliability_methods: Sequence[str] = ()) -> str:
+           reliability_methods: Sequence[str] = (),
+           curve_methods: Sequence[str] = ()) -> str:
     """The Markdown report (and the plots, when ``plots`` is a folder)."""
     results = evaluate_claims(rows, claims)
     agree = agreement(rows)
@@ -535,14 +550,13 @@ def report(rows: dict, claims: List[dict], plots: Optional[str] = None,
         os.makedirs(plots, exist_ok=True)
         lines += ['', '## Plots', '']
         made = [
-            (plot_curves(rows, osp.join(plots, 'curves.png')),
-             'no run carries `curve` (per-epoch `test_top1`); the reference '
-             'loop writes it, the accuracy benchmark does not yet'),
+            (plot_curves(rows, osp.join(plots, 'curves.png'), curve_methods),
+             'no run (of the curve methods) carries `curve` (per-epoch '
+             '`test_top1`)'),
             (plot_reliability(rows, osp.join(plots, 'reliability.png'),
                               reliability_methods),
              'no run carries `reliability` (per-bin `count`, '
-             '`confidence_sum`, `correct_sum` of the test set); the reference'
-             ' loop writes it, the accuracy benchmark does not yet'),
+             '`confidence_sum`, `correct_sum` of the test set)'),
             (plot_claims(results, osp.join(plots, 'claims.png')),
              'no claim has two common seeds')]
         for (path, why), name in zip(made, ('curves', 'reliability',
@@ -570,6 +584,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--plots', metavar='DIR',
                         help='write curves.png, reliability.png and '
                         'claims.png into DIR')
+    parser.add_argument('--curve-methods', nargs='*', default=[],
+                        help='methods of the learning-curve plot (none '
+                        'given: all)')
     parser.add_argument('--reliability-methods', nargs='*',
                         default=['vanilla', 'mixup', 'multimix',
                                  'multimix+distil'],
@@ -589,7 +606,8 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
     if not rows:
         raise SystemExit('claims_report: no rows match '
                          f'{where or "(no filter)"} in {args.results}')
-    text = report(rows, claims, args.plots, args.reliability_methods)
+    text = report(rows, claims, args.plots, args.reliability_methods,
+                  args.curve_methods)
     if args.out:
         if osp.dirname(args.out):
             os.makedirs(osp.dirname(args.out), exist_ok=True)
