@@ -64,9 +64,24 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from .common import REPO_ROOT
+
+if TYPE_CHECKING:
+    import torch.nn as nn
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    from torch import Tensor
 
 CONFIG_DIR = osp.join('configs', 'benchmarks', 'fashion_mnist')
 # the table's rows, in order (every config of CONFIG_DIR, then the
@@ -161,7 +176,7 @@ def _load(path: str):
                            else osp.join(REPO_ROOT, path))
 
 
-def method_config(name: str, config_dir: Optional[str] = None):
+def method_config(name: str, config_dir: Optional[str] = None) -> 'Config':
     """The full config (an mmengine ``Config``) of a method name: its config
     file with the ``+dense`` / ``+distil`` fragments applied."""
     import copy
@@ -189,7 +204,7 @@ def settings(name: str, args: argparse.Namespace) -> dict:
     cfg = method_config(name, args.config_dir)
     preset = PROTOCOLS[args.protocol]
 
-    def pick(key, default):
+    def pick(key: str, default: Any) -> Any:
         value = getattr(args, key, None)
         if value is None:
             value = preset[key]
@@ -239,7 +254,8 @@ def schedule_overrides(epochs: int) -> dict:
                 default_hooks=dict(checkpoint=dict(interval=epochs)))
 
 
-def predict(model, loader) -> Tuple[Any, Any]:
+def predict(model: 'nn.Module', loader: Iterable[dict]
+            ) -> Tuple['Tensor', 'Tensor']:
     """Softmax scores ``[n, classes]`` and labels ``[n]`` of ``model`` (put
     in eval mode, then back) over an mmpretrain dataloader, without touching
     any random number stream."""
@@ -261,11 +277,12 @@ def predict(model, loader) -> Tuple[Any, Any]:
     return torch.cat(scores), torch.cat(labels)
 
 
-def top1(scores, labels) -> float:
+def top1(scores: 'Tensor', labels: 'Tensor') -> float:
     return 100.0 * (scores.argmax(dim=1) == labels).double().mean().item()
 
 
-def reliability(scores, labels, num_bins: int = NUM_BINS) -> dict:
+def reliability(scores: 'Tensor', labels: 'Tensor',
+                num_bins: int = NUM_BINS) -> dict:
     """Per-bin sums of a reliability diagram: bins ((m−1)/M, m/M] of the
     max-softmax confidence (as :func:`calibration_errors`), with ``count``,
     ``confidence_sum`` and ``correct_sum`` per bin."""
@@ -283,7 +300,7 @@ def reliability(scores, labels, num_bins: int = NUM_BINS) -> dict:
             0, bins, (pred == labels).double()).tolist())
 
 
-def state_sha256(model) -> str:
+def state_sha256(model: 'nn.Module') -> str:
     """SHA-256 of the model's parameters and buffers (names and bytes, in
     ``state_dict`` order): equal hashes mean bit-identical weights."""
     import hashlib
@@ -298,7 +315,7 @@ def git_commit() -> str:
     """``HEAD``'s commit of the checkout, ``+dirty`` when tracked files that
     a run executes or reads (``mixtoolbox/``, ``configs/``, ``tools/``)
     differ from it, ``unknown`` outside git."""
-    def git(*cmd):
+    def git(*cmd: str) -> subprocess.CompletedProcess:
         return subprocess.run(['git', *cmd], cwd=REPO_ROOT, text=True,
                               capture_output=True)
     head = git('rev-parse', 'HEAD')
@@ -323,7 +340,7 @@ class _CurveRecorder:
         class CurveHook(Hook):
             priority = 'LOWEST'
 
-            def after_train_epoch(self, runner):
+            def after_train_epoch(self, runner: 'Runner') -> None:
                 epoch = runner.epoch + 1
                 if epoch % every and epoch != runner.max_epochs:
                     return
@@ -331,7 +348,9 @@ class _CurveRecorder:
                                 test_loader, train_loader)
         runner.register_hook(CurveHook())
 
-    def record(self, model, epoch, it, test_loader, train_loader) -> None:
+    def record(self, model: 'nn.Module', epoch: int, it: int,
+               test_loader: Iterable[dict],
+               train_loader: Iterable[dict]) -> None:
         import torch
         state = torch.get_rng_state()
         try:
@@ -634,7 +653,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[Sequence[str]] = None):
+def main(argv: Optional[Sequence[str]] = None) -> Any:
     """``tools/analysis/accuracy_benchmark.py``: returns the table (or the
     worker's row)."""
     args = parse_args(argv)
@@ -658,7 +677,7 @@ def main(argv: Optional[Sequence[str]] = None):
     print(f'{len(todo)} run(s) to do, {done} already in {args.results}',
           flush=True)
 
-    def finish(row):
+    def finish(row: Optional[dict]) -> None:
         if row is not None:
             rows[(row['method'], row['seed'])] = row
             with open(args.results, 'a') as f:
