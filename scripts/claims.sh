@@ -12,7 +12,8 @@
 #              MultiMix), same protocol and seeds, one process
 #   extra      multi-mix over Mixup / CutMix, seeds 0 1 2
 #   more-seeds seeds 3 4 of the methods of the claims the report flags as
-#              needing more seeds (METHODS5, set below after reading it)
+#              needing more seeds (claims_report.py --more-seeds; or the
+#              methods in METHODS5)
 #   pilot      vanilla seed 0 of protocol v2 with its convergence curve on
 #              all 10,000 test images every 4 epochs (the curve is recorded
 #              without touching the training's random streams, so the final
@@ -47,8 +48,12 @@ for stage in "${@:-main reference extra}"; do
       main) bench --methods $MAIN --seeds 0 1 2 ;;
       extra) bench --methods $EXTRA --seeds 0 1 2 ;;
       more-seeds)
-        [ -n "$METHODS5" ] || { echo "more-seeds: set METHODS5" >&2; exit 2; }
-        bench --methods $METHODS5 --seeds 3 4 ;;
+        methods5=${METHODS5:-$("$PYTHON" tools/analysis/claims_report.py \
+            "$OUT/toolbox.jsonl" --where epochs=$EPOCHS \
+            train_images=$IMAGES --more-seeds)}
+        [ -n "$methods5" ] || { echo "more-seeds: no claim needs more seeds"; continue; }
+        echo "more-seeds: $methods5"
+        bench --methods $methods5 --seeds 3 4 ;;
       pilot)
         "$PYTHON" tools/analysis/accuracy_benchmark.py --protocol v2 \
             --methods vanilla --seeds 0 --curve-every 4 --curve-images 10000 \

@@ -176,3 +176,19 @@ def test_help(capsys):
     with pytest.raises(SystemExit):
         cr.parse_args(['--help'])
     assert '--where' in capsys.readouterr().out
+
+
+def test_more_seeds_lists_the_methods_of_flagged_claims(tmp_path, capsys):
+    """A claim with n < 5 whose difference is below two stds names its two
+    methods; a clear one does not."""
+    rows = [dict(method=m, seed=s, config='c', epochs=1, train_images=8,
+                 top1=v + s * 0.5)
+            for m, v in (('a', 80.0), ('b', 79.9), ('c', 60.0))
+            for s in (0, 1, 2)]
+    rows[0]['top1'] += 3  # spread for 'a'
+    box = write(tmp_path / 'box.jsonl', rows)
+    path = str(tmp_path / 'c.json')
+    with open(path, 'w') as f:
+        json.dump([claim('ab', 'a', 'b'), claim('ac', 'a', 'c')], f)
+    assert cr.main([box, '--claims', path, '--more-seeds']) == 'a b'
+    assert capsys.readouterr().out.strip() == 'a b'

@@ -592,7 +592,20 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                                  'multimix+distil'],
                         help='methods of the reliability diagrams (none '
                         'given: all)')
+    parser.add_argument('--more-seeds', action='store_true',
+                        help='print only the toolbox methods of the claims '
+                        'flagged "run 5 seeds" (space-separated, for '
+                        'scripts/claims.sh more-seeds) and exit')
     return parser.parse_args(argv)
+
+
+def more_seeds(rows: dict, claims: List[dict]) -> List[str]:
+    """The toolbox methods of the claims whose note asks for 5 seeds."""
+    out = []
+    for r in evaluate_claims(rows, claims):
+        if r['source'] == TOOLBOX and r['note']:
+            out += [m for m in (r['a'], r['b']) if m not in out]
+    return out
 
 
 def main(argv: Optional[Sequence[str]] = None) -> str:
@@ -606,6 +619,10 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
     if not rows:
         raise SystemExit('claims_report: no rows match '
                          f'{where or "(no filter)"} in {args.results}')
+    if args.more_seeds:
+        text = ' '.join(more_seeds(rows, claims))
+        print(text)
+        return text
     text = report(rows, claims, args.plots, args.reliability_methods,
                   args.curve_methods)
     if args.out:
