@@ -371,3 +371,22 @@ def test_keep_freed_memory_flag_is_recorded():
     assert 'keeps freed memory' not in speed.markdown([row], meta)
     assert 'keeps freed memory' in speed.markdown(
         [row], dict(meta, keep_freed_memory=True))
+
+
+def test_recording_a_curve_leaves_the_training_unchanged(tmp_path,
+                                                         fmnist_root):
+    """The curve points run the model in eval mode between epochs; with the
+    torch RNG state restored around them the final weights are bit-identical
+    to a run without a curve."""
+    hashes = {}
+    for every in ('0', '1'):
+        argv = ['--methods', 'mixup', '--seeds', '0', '--epochs', '2',
+                '--train-images', '8', '--batch-size', '4', '--curve-every',
+                every, '--curve-images', '8', '--fgsm-images', '8',
+                '--data-root', fmnist_root, '--work-dir',
+                str(tmp_path / every), '--in-process']
+        acc.main(argv)
+        row = json.loads((tmp_path / every / 'results.jsonl').read_text())
+        hashes[every] = row['state_sha256']
+        assert ('curve' in row) == (every == '1')
+    assert hashes['0'] == hashes['1']
