@@ -544,7 +544,7 @@ def table(rows: Dict[tuple, dict], args: argparse.Namespace) -> str:
             f'{"/".join(map(str, values))} {unit} (per config)'
     lines = [f'Fashion-MNIST, first {one("train_images", "training images")}'
              f', PreActResNet-18 (width 8), {one("epochs", "epochs")}, '
-             f'batch {one("batch_size", "")}; test '
+             f'batch {one("batch_size", "").strip()}; test '
              'on the 10,000 test images; mean ± sample std over seeds '
              f'{" ".join(map(str, args.seeds))}.', '',
              '| method | runs | top-1 (%) | ECE (%) | FGSM error (%) '
