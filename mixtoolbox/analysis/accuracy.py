@@ -90,7 +90,7 @@ DEFAULT_METHODS = [
     'vanilla', 'mixup', 'cutmix', 'fmix', 'gridmix', 'resizemix',
     'smoothmix', 'zeta_mixup', 'saliencymix', 'puzzlemix', 'comixup', 'rmix',
     'manifoldmix', 'alignmix', 'multimix', 'dense_multimix',
-    'multimix_n50', 'multimix_alpha1', 'multi_interp_mixup',
+    'dense_multimix_layer3', 'multimix_n50', 'multimix_alpha1', 'multi_interp_mixup',
     'multi_interp_cutmix', 'multi_interp_puzzlemix', 'samix', 'samix_eta1',
     'automix',
     'vanilla+dense', 'vanilla+distil', 'mixup+dense', 'mixup+distil',

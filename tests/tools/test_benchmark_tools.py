@@ -260,7 +260,8 @@ def test_method_configs_follow_the_protocol():
 # 28×28 images or the width-8 network) or that change the pipeline; the
 # others reuse the CIFAR configs' settings, stepped by tests/test_configs.py
 ADAPTED = ['puzzlemix', 'rmix', 'comixup', 'samix', 'automix', 'alignmix',
-           'cutmix+dense', 'dense_multimix+distil']
+           'cutmix+dense', 'dense_multimix+distil', 'dense_multimix_layer3',
+           'multi_interp_puzzlemix']
 
 
 @pytest.mark.parametrize('method', ADAPTED)
