@@ -91,8 +91,8 @@ DEFAULT_METHODS = [
     'smoothmix', 'zeta_mixup', 'saliencymix', 'puzzlemix', 'comixup', 'rmix',
     'manifoldmix', 'alignmix', 'multimix', 'dense_multimix',
     'dense_multimix_layer3', 'multimix_n50', 'multimix_alpha1',
-    'multi_interp_mixup',    'multi_interp_cutmix', 'multi_interp_puzzlemix', 'samix', 'samix_eta1',
-    'automix',
+    'multi_interp_mixup', 'multi_interp_cutmix', 'multi_interp_puzzlemix',
+    'samix', 'samix_eta1', 'automix',
     'vanilla+dense', 'vanilla+distil', 'mixup+dense', 'mixup+distil',
     'cutmix+dense', 'cutmix+distil', 'multimix+distil',
     'dense_multimix+distil']
