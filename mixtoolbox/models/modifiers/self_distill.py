@@ -53,9 +53,11 @@ class SelfDistill(BaseModifier):
     above). The alternative reading, mixing the teacher's clean predictions
     P'Λ, equals it for MultiMix at the last layer (g_W' is affine and the
     columns of Λ sum to 1) but not for input or earlier-layer mixups, where
-    the teacher sees the mixed image; the replay is the one that applies to
-    every mixup, and the one the paper's Fig. 2 draws (teacher and student
-    both interpolate).
+    the teacher sees the mixed image. The replay is what §3.3 states
+    ("Interpolation": Z̃' from Z' by eq. (6) with the same Λ, P̃' =
+    g_W'(Z̃')) and what the layer ablation of §4.4 says ("we interpolate at
+    the same layer for both the teacher and the student"); it also applies
+    to every mixup.
 
     The teacher (a submodule, so it follows ``train()``/``eval()`` and is
     saved in checkpoints) is updated at the start of each step from the
