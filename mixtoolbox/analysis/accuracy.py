@@ -226,8 +226,9 @@ def command_line(method: str, seed: int, args: argparse.Namespace) -> str:
     """The command that re-runs one (method, seed) of this protocol."""
     import shlex
     proto = settings(method, args)
-    cmd = ['python', 'tools/analysis/accuracy_benchmark.py', '--methods',
-           method, '--seeds', str(seed), '--epochs', str(proto['epochs']),
+    cmd = ['python', 'tools/analysis/accuracy_benchmark.py', '--protocol',
+           args.protocol, '--methods', method, '--seeds', str(seed),
+           '--epochs', str(proto['epochs']),
            '--train-images', str(proto['train_images']), '--batch-size',
            str(proto['batch_size']), '--curve-every',
            str(proto['curve_every']), '--threads', str(args.threads)]

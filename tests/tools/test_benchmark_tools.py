@@ -320,7 +320,8 @@ def test_accuracy_benchmark_runs_and_resumes(tmp_path, fmnist_root, capsys):
         assert ece == pytest.approx(row['ece'], abs=1e-6)
         assert len(row['state_sha256']) == 64 and row['commit']
         assert row['command'].startswith(
-            'python tools/analysis/accuracy_benchmark.py --methods '
+            'python tools/analysis/accuracy_benchmark.py --protocol v2 '
+            '--methods '
             f'{row["method"]} --seeds 0 --epochs 1 --train-images 8 '
             '--batch-size 50')
     assert '| cutmix | 1 | 50.00 | 1.00 | 60.00 | 0.5 |' in table
