@@ -19,7 +19,8 @@
 #              all 10,000 test images every 4 epochs (the curve is recorded
 #              without touching the training's random streams, so the final
 #              weights equal the main stage's vanilla seed 0: same hash)
-#   report     docs/claims_results.md and the PNGs in docs/figures/claims
+#   report     copies the results files to docs/claims_data/ and writes the
+#              tables into docs/claims.md, the PNGs into docs/figures/claims
 #
 # Environment: PYTHON (default .venv/bin/python if present, else python),
 # OUT (default work_dirs/claims), JOBS (default 2).
@@ -68,13 +69,19 @@ for stage in "${@:-main reference extra}"; do
             --config "$VANILLA" --epochs $EPOCHS --train-images $IMAGES \
             --batch-size $BATCH --eval-every 20 --out "$OUT/reference.jsonl" ;;
       report)
-        "$PYTHON" tools/analysis/claims_report.py "$OUT/toolbox.jsonl" \
-            "$OUT/reference.jsonl" --where epochs=$EPOCHS \
+        DATA=docs/claims_data
+        if [ "$(cd "$OUT" && pwd)" != "$(cd "$DATA" 2>/dev/null && pwd)" ]; then
+            mkdir -p "$DATA"
+            for f in toolbox reference pilot; do
+                [ ! -f "$OUT/$f.jsonl" ] || cp "$OUT/$f.jsonl" "$DATA/$f.jsonl"
+            done
+        fi
+        "$PYTHON" tools/analysis/claims_report.py "$DATA/toolbox.jsonl" \
+            "$DATA/reference.jsonl" --where epochs=$EPOCHS \
             train_images=$IMAGES --curve-methods vanilla mixup cutmix \
             manifoldmix multimix puzzlemix samix \
-            --reliability-methods vanilla mixup \
-            multimix multimix+distil --out docs/claims_results.md \
-            --plots docs/figures/claims ;;
+            --reliability-methods vanilla mixup multimix multimix+distil \
+            --into docs/claims.md --plots docs/figures/claims ;;
       *) echo "unknown stage $s (main reference extra more-seeds pilot report)" >&2
          exit 2 ;;
     esac

@@ -192,3 +192,20 @@ def test_more_seeds_lists_the_methods_of_flagged_claims(tmp_path, capsys):
         json.dump([claim('ab', 'a', 'b'), claim('ac', 'a', 'c')], f)
     assert cr.main([box, '--claims', path, '--more-seeds']) == 'a b'
     assert capsys.readouterr().out.strip() == 'a b'
+
+
+def test_into_replaces_only_the_marked_block(tmp_path):
+    box = write(tmp_path / 'box.jsonl', toolbox_rows())
+    page = tmp_path / 'page.md'
+    page.write_text(f'# Title\n\nintro\n\n{cr.BEGIN}\nold table\n{cr.END}\n'
+                    '\nafter\n')
+    text = cr.main([box, '--into', str(page)])
+    new = page.read_text()
+    assert new.startswith('# Title\n\nintro\n\n' + cr.BEGIN)
+    assert new.endswith(cr.END + '\n\nafter\n')
+    assert 'old table' not in new and text in new
+    cr.main([box, '--into', str(page)])      # idempotent
+    assert page.read_text() == new
+    page.write_text('no markers\n')
+    with pytest.raises(SystemExit, match='needs a line'):
+        cr.main([box, '--into', str(page)])

@@ -393,7 +393,8 @@ def _test_images(rows: dict, source: str, method: str) -> str:
              for (src, m, _), row in rows.items()
              if src == source and m == method}
     size = sizes.pop() if len(sizes) == 1 else None
-    return 'all test images' if size is None else f'first {size} test'
+    return 'all test images' if size in (None, 10000) else \
+        f'first {size} test'
 
 
 def plot_curves(rows: dict, path: str,
@@ -406,6 +407,9 @@ def plot_curves(rows: dict, path: str,
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    # one colour per method, the source as line style
+    names = sorted({method for _, method in curves})
+    colours = {m: plt.get_cmap('tab10')(i % 10) for i, m in enumerate(names)}
     for (source, method), points in sorted(curves.items()):
         epochs = list(points)
         for ax, idx in zip(axes, (0, 1)):
@@ -417,7 +421,8 @@ def plot_curves(rows: dict, path: str,
             line, = ax.plot(epochs, mean, label=f'{method} ({source}, '
                             f'{len(series[0])} seeds, '
                             f'{_test_images(rows, source, method)})',
-                            ls='-' if source == TOOLBOX else '--')
+                            ls='-' if source == TOOLBOX else '--',
+                            color=colours[method])
             ax.fill_between(epochs, [m - s for m, s in zip(mean, sd)],
                             [m + s for m, s in zip(mean, sd)],
                             color=line.get_color(), alpha=0.2)
@@ -532,23 +537,26 @@ def plot_claims(results: List[dict], path: str) -> Optional[str]:
 # -------------------------------------------------------------------- CLI
 def report(rows: dict, claims: List[dict], plots: Optional[str] = None,
            reliability_methods: Sequence[str] = (),
-           curve_methods: Sequence[str] = ()) -> str:
-    """The Markdown report (and the plots, when ``plots`` is a folder)."""
+           curve_methods: Sequence[str] = (),
+           link_from: Optional[str] = None) -> str:
+    """The Markdown report (and the plots, when ``plots`` is a folder;
+    embedded as images relative to the folder ``link_from`` when given,
+    else listed by path)."""
     results = evaluate_claims(rows, claims)
     agree = agreement(rows)
-    lines = ['## Methods', '', 'Mean ± sample std over seeds.', '']
+    lines = ['### Methods', '', 'Mean ± sample std over seeds.', '']
     lines += method_table(rows)
-    lines += ['', '## Claims', '',
+    lines += ['', '### Claims', '',
               'Δ: paired difference over common seeds, 95 % Student-t '
               'interval; verdict rule in tools/analysis/claims_report.py.',
               '']
     lines += claims_table(results)
-    lines += ['', '## Reference loop vs toolbox', '']
+    lines += ['', '### Reference loop vs toolbox', '']
     lines += agreement_table(agree) if agree else [
         'No method has runs from both sources.']
     if plots:
         os.makedirs(plots, exist_ok=True)
-        lines += ['', '## Plots', '']
+        lines += ['', '### Plots', '']
         made = [
             (plot_curves(rows, osp.join(plots, 'curves.png'), curve_methods),
              'no run (of the curve methods) carries `curve` (per-epoch '
@@ -559,10 +567,22 @@ def report(rows: dict, claims: List[dict], plots: Optional[str] = None,
              '`confidence_sum`, `correct_sum` of the test set)'),
             (plot_claims(results, osp.join(plots, 'claims.png')),
              'no claim has two common seeds')]
+        captions = dict(
+            curves='test top-1 (left) and clean training top-1 (right) '
+            'along the run, mean over seeds, shaded ± std',
+            reliability='reliability diagrams, bins summed over seeds',
+            claims='each claim\'s paired difference with its 95 % interval, '
+            'signed so that the claimed direction is to the right')
         for (path, why), name in zip(made, ('curves', 'reliability',
                                             'claims')):
-            lines.append(f'- {name}: ' + (f'`{path}`' if path else
-                                          f'not drawn: {why}.'))
+            if not path:
+                lines.append(f'- {name}: not drawn: {why}.')
+            elif link_from:
+                rel = osp.relpath(path, link_from)
+                lines += [f'**{name}**: {captions[name]}.', '',
+                          f'![{name}]({rel})', '']
+            else:
+                lines.append(f'- {name}: `{path}`')
     return '\n'.join(lines) + '\n'
 
 
@@ -581,6 +601,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         '`protocol`) equals VALUE, e.g. epochs=30')
     parser.add_argument('--out', help='write the Markdown here (default: '
                         'print it)')
+    parser.add_argument('--into', metavar='FILE',
+                        help=f'replace the lines between {BEGIN!r} and '
+                        f'{END!r} in FILE with the report (e.g. '
+                        'docs/claims.md)')
     parser.add_argument('--plots', metavar='DIR',
                         help='write curves.png, reliability.png and '
                         'claims.png into DIR')
@@ -597,6 +621,24 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'flagged "run 5 seeds" (space-separated, for '
                         'scripts/claims.sh more-seeds) and exit')
     return parser.parse_args(argv)
+
+
+BEGIN = '<!-- BEGIN claims_report.py output -->'
+END = '<!-- END claims_report.py output -->'
+
+
+def write_into(path: str, text: str) -> None:
+    """Replace the block between the BEGIN and END marker lines of
+    ``path`` with ``text`` (ValueError when the markers are missing)."""
+    with open(path) as f:
+        old = f.read()
+    start, end = old.find(BEGIN), old.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f'{path}: needs a line {BEGIN!r} followed by a line '
+                         f'{END!r}')
+    with open(path, 'w') as f:
+        f.write(old[:start + len(BEGIN)] + '\n\n' + text + '\n'
+                + old[end:])
 
 
 def more_seeds(rows: dict, claims: List[dict]) -> List[str]:
@@ -623,15 +665,23 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
         text = ' '.join(more_seeds(rows, claims))
         print(text)
         return text
+    target = args.into or args.out
     text = report(rows, claims, args.plots, args.reliability_methods,
-                  args.curve_methods)
+                  args.curve_methods,
+                  osp.dirname(osp.abspath(target)) if target else None)
+    if args.into:
+        try:
+            write_into(args.into, text)
+        except (ValueError, OSError) as err:
+            raise SystemExit(f'claims_report: {err}')
+        print(f'wrote {args.into}')
     if args.out:
         if osp.dirname(args.out):
             os.makedirs(osp.dirname(args.out), exist_ok=True)
         with open(args.out, 'w') as f:
             f.write(text)
         print(f'wrote {args.out}')
-    else:
+    elif not args.into:
         print(text)
     return text
 
