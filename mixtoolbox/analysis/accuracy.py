@@ -290,9 +290,10 @@ def reliability(scores: 'Tensor', labels: 'Tensor',
     import torch
     conf, pred = scores.max(dim=1)
     conf = conf.double()
-    edges = torch.arange(1, num_bins, dtype=torch.float64) / num_bins
+    edges = torch.arange(1, num_bins, dtype=torch.float64,
+                         device=conf.device) / num_bins
     bins = torch.bucketize(conf, edges)
-    zeros = torch.zeros(num_bins, dtype=torch.float64)
+    zeros = torch.zeros(num_bins, dtype=torch.float64, device=conf.device)
     return dict(
         num_bins=num_bins,
         count=zeros.index_add(0, bins, torch.ones_like(conf)).tolist(),
