@@ -23,11 +23,14 @@
 #              tables into docs/claims.md, the PNGs into docs/figures/claims
 #
 # Environment: PYTHON (default .venv/bin/python if present, else python),
-# OUT (default work_dirs/claims), JOBS (default 2).
+# OUT (results files, default work_dirs/claims; OUT=docs/claims_data resumes
+# from the committed rows), WORK (logs and checkpoints, default
+# work_dirs/claims), JOBS (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-$([ -x .venv/bin/python ] && echo .venv/bin/python || echo python)}
 OUT=${OUT:-work_dirs/claims}
+WORK=${WORK:-work_dirs/claims}
 JOBS=${JOBS:-2}
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" OMP_NUM_THREADS=1
 VANILLA=configs/benchmarks/fashion_mnist/vanilla_preactresnet18-w8_1xb100-10e_fashionmnist2k.py
@@ -40,10 +43,10 @@ dense_multimix+distil multimix_n50 multimix_alpha1 puzzlemix rmix"
 MAIN_B="automix samix samix_eta1 multi_interp_puzzlemix"
 EXTRA="multi_interp_mixup multi_interp_cutmix dense_multimix_layer3"
 METHODS5=${METHODS5:-}
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$WORK"
 bench() {
     "$PYTHON" tools/analysis/accuracy_benchmark.py --protocol v2 \
-        --jobs "$JOBS" --work-dir "$OUT/toolbox" \
+        --jobs "$JOBS" --work-dir "$WORK/toolbox" \
         --results "$OUT/toolbox.jsonl" "$@"
 }
 for stage in "${@:-main reference extra}"; do
@@ -62,7 +65,7 @@ for stage in "${@:-main reference extra}"; do
       pilot)
         "$PYTHON" tools/analysis/accuracy_benchmark.py --protocol v2 \
             --methods vanilla --seeds 0 --curve-every 4 --curve-images 10000 \
-            --work-dir "$OUT/pilot" --results "$OUT/pilot.jsonl" ;;
+            --work-dir "$WORK/pilot" --results "$OUT/pilot.jsonl" ;;
       reference)
         "$PYTHON" tools/analysis/reference_loop.py \
             --method vanilla mixup cutmix multimix --seed 0 1 2 \
