@@ -6,7 +6,8 @@ layout of mmpretrain's ``ResNet`` / ``ResNet_CIFAR`` and of our
 ``PreActResNet`` / ``WideResNet``) replaces that stage's output for exactly
 one forward pass.
 """
-from typing import Callable
+import numbers
+from typing import Callable, Union
 
 import torch.nn as nn
 from torch import Tensor
@@ -24,6 +25,17 @@ def check_layer(layer: int, backbone: nn.Module, owner: str) -> None:
         raise ValueError(f'{owner}: layer {layer} does not exist; the '
                          f'backbone has stages 1..{len(names)} ({names}) '
                          f'and 0 means the input')
+
+
+def check_layer_option(layer: Union[str, int], owner: str
+                       ) -> Union[str, int]:
+    """A mixup's ``layer`` option: 'last' or an int k >= 0 (0 = input,
+    k = after stage k); returns it (an int as ``int``)."""
+    if layer != 'last' and (isinstance(layer, bool) or not isinstance(
+            layer, numbers.Integral) or layer < 0):
+        raise ValueError(f"{owner}: `layer` must be 'last' or an int >= 0 "
+                         f'(0 = input, k = after stage k), got {layer!r}')
+    return layer if layer == 'last' else int(layer)
 
 
 def forward_mixed_at(model: nn.Module, inputs: Tensor, layer: int,

@@ -5,7 +5,6 @@ section, table and figure numbers of this version; the preprint "Teach me
 how to Interpolate a Myriad of Embeddings",
 https://arxiv.org/abs/2206.14868, adds self-distillation as eq. (9), so its
 Dense MultiMix eqs. are one higher)."""
-import numbers
 from typing import Optional, Tuple, Union
 
 import torch.nn as nn
@@ -17,7 +16,7 @@ from mixtoolbox.models.utils.validators import check_choice, check_optional_int
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
-from .base import FeatureMixup, check_layer
+from .base import FeatureMixup, check_layer, check_layer_option
 from .functional import (
     ATTENTIONS,
     NONLINEARITIES,
@@ -99,12 +98,7 @@ class DenseMultiMix(FeatureMixup):
                                          nonlinearity, NONLINEARITIES)
         self.resolution = check_optional_int('DenseMultiMix', 'resolution',
                                              resolution)
-        if layer != 'last' and (isinstance(layer, bool) or not isinstance(
-                layer, numbers.Integral) or layer < 0):
-            raise ValueError("DenseMultiMix: `layer` must be 'last' or an "
-                             'int >= 0 (0 = input, k = after stage k), got '
-                             f'{layer!r}')
-        self.layer = layer if layer == 'last' else int(layer)
+        self.layer = check_layer_option(layer, 'DenseMultiMix')
         if self.layer != 'last' and self.attention == 'cam':
             raise ValueError("DenseMultiMix: attention='cam' needs "
                              "layer='last' (u = W y lives in the "

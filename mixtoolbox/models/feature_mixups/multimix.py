@@ -14,7 +14,7 @@ from torch import Tensor
 from mixtoolbox.registry import BATCH_AUGMENTS
 from mixtoolbox.structures import MixedBatch
 
-from .base import FeatureMixup, forward_mixed_at
+from .base import FeatureMixup, check_layer_option, forward_mixed_at
 from .functional import multimix, sample_dirichlet
 
 
@@ -86,12 +86,7 @@ class MultiMix(FeatureMixup):
     def __init__(self, n: int = 1000, alpha=(0.5, 2.0), layer='last'):
         self.n = check_n(n, 'MultiMix')
         self.alpha = check_alpha_range(alpha, 'MultiMix')
-        if layer != 'last' and (isinstance(layer, bool) or not isinstance(
-                layer, numbers.Integral) or layer < 0):
-            raise ValueError("MultiMix: `layer` must be 'last' or an int "
-                             '>= 0 (0 = input, k = after stage k), got '
-                             f'{layer!r}')
-        self.layer = layer if layer == 'last' else int(layer)
+        self.layer = check_layer_option(layer, 'MultiMix')
 
     def sample_params(self, inputs: Tensor) -> dict:
         return dict(lam=sample_dirichlet(inputs.size(0), self.n, self.alpha,

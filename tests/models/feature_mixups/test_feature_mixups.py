@@ -34,9 +34,10 @@ def batch(m=6, size=16, classes=5):
     return x, F.one_hot(torch.arange(m) % classes, classes).float()
 
 
-def preact_manual(model, x, layer, fn):
+def preact_manual(model, x, layer, fn, dense=False):
     """PreActResNet forward written out, mixing the output of stage
-    ``layer`` (for the last stage: before the final BN → ReLU)."""
+    ``layer`` (for the last stage: before the final BN → ReLU); ``dense``:
+    the classifier at every position of the last map, ``[n, c, r]``."""
     b = model.backbone
     h = fn(x) if layer == 0 else x
     h = b.stem(h)
@@ -46,7 +47,11 @@ def preact_manual(model, x, layer, fn):
             h = fn(h)
         if k == len(b.res_layers):
             h = F.relu(b.final_bn(h))
-    return model.head.fc(h.mean(dim=(2, 3)))
+    fc = model.head.fc
+    if dense:
+        return torch.einsum('cd,ndr->ncr', fc.weight,
+                            h.flatten(2)) + fc.bias[:, None]
+    return fc(h.mean(dim=(2, 3)))
 
 
 @pytest.mark.parametrize('layer', [0, 1, 2, 4])
@@ -239,16 +244,7 @@ def test_paper_policy_builds():
 def preact_dense_manual(model, x, layer, fn):
     """As ``preact_manual`` but the classifier applied at every position of
     the last map: logits ``[n, c, r]``."""
-    b = model.backbone
-    h = fn(x) if layer == 0 else x
-    h = b.stem(h)
-    for k, name in enumerate(b.res_layers, 1):
-        h = getattr(b, name)(h)
-        if k == layer:
-            h = fn(h)
-    h = F.relu(b.final_bn(h)).flatten(2)
-    fc = model.head.fc
-    return torch.einsum('cd,ndr->ncr', fc.weight, h) + fc.bias[:, None]
+    return preact_manual(model, x, layer, fn, dense=True)
 
 
 @pytest.mark.parametrize('layer', [0, 2])
