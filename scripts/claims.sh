@@ -21,6 +21,8 @@
 #              weights equal the main stage's vanilla seed 0: same hash)
 #   report     copies the results files to docs/claims_data/ and writes the
 #              tables into docs/claims.md, the PNGs into docs/figures/claims
+#              (the R-Mix speed claim reads the side-by-side step times of
+#              docs/claims_data/step_time.json, see docs/claims.md)
 #
 # Environment: PYTHON (default .venv/bin/python if present, else python),
 # OUT (results files, default work_dirs/claims; OUT=docs/claims_data resumes
@@ -81,7 +83,8 @@ for stage in "${@:-main reference extra}"; do
         fi
         "$PYTHON" tools/analysis/claims_report.py "$DATA/toolbox.jsonl" \
             "$DATA/reference.jsonl" --where epochs=$EPOCHS \
-            train_images=$IMAGES --curve-methods vanilla mixup cutmix \
+            train_images=$IMAGES --step-time "$DATA/step_time.json" \
+            --curve-methods vanilla mixup cutmix \
             manifoldmix multimix puzzlemix samix \
             --reliability-methods vanilla mixup multimix multimix+distil \
             --into docs/claims.md --plots docs/figures/claims ;;

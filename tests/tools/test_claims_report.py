@@ -155,7 +155,7 @@ def test_shipped_claims_load():
     claims = cr.load_claims(cr.DEFAULT_CLAIMS)
     assert len(claims) >= 20
     assert {c['metric'] for c in claims} >= {'top1', 'ece', 'fgsm_error',
-                                             'train_minutes'}
+                                             'step_ratio'}
 
 
 @pytest.mark.parametrize('change, message', [
@@ -209,3 +209,50 @@ def test_into_replaces_only_the_marked_block(tmp_path):
     page.write_text('no markers\n')
     with pytest.raises(SystemExit, match='needs a line'):
         cr.main([box, '--into', str(page)])
+
+
+def step_time_json(path, walls):
+    """A benchmark_methods.py --out JSON with per-round wall times."""
+    rows = [dict(config=f'configs/x/{name}_net_1xb50.py', wall_all_s=w)
+            for name, w in walls.items()]
+    data = dict(meta=dict(baseline='configs/x/vanilla_net_1xb50.py'),
+                rows=rows)
+    with open(path, 'w') as f:
+        json.dump(data, f)
+    return str(path)
+
+
+def test_step_time_claims_pair_the_rounds(tmp_path):
+    """step_ratio = wall / the baseline's wall of the same round, and the
+    claim is paired over rounds: a load that doubles one round cancels."""
+    walls = {'vanilla': [1.0, 2.0, 1.0, 1.0],
+             'fast-mix': [1.5, 3.0, 1.6, 1.4],
+             'slow': [2.0, 4.0, 2.1, 1.9]}
+    path = step_time_json(tmp_path / 'step.json', walls)
+    rows = cr.load_step_time(path)
+    assert rows[(cr.STEP, 'fast_mix', 1)]['step_ratio'] == pytest.approx(1.5)
+    assert rows[(cr.STEP, 'slow', 2)]['step_ratio'] == pytest.approx(2.1)
+    (res,) = cr.evaluate_claims(rows, [claim('t', 'fast_mix', 'slow',
+                                             'less', 'step_ratio')])
+    diffs = [-0.5, -0.5, -0.5, -0.5]
+    assert res['source'] == cr.STEP and res['ci']['n'] == 4
+    assert res['ci']['mean'] == pytest.approx(statistics_mean(diffs))
+    assert res['verdict'] == 'holds' and 'rounds' in res['note']
+    # through the CLI, next to accuracy rows, without touching their tables
+    box = write(tmp_path / 'box.jsonl', toolbox_rows())
+    cpath = str(tmp_path / 'c.json')
+    with open(cpath, 'w') as f:
+        json.dump([claim('t', 'fast_mix', 'slow', 'less', 'step_ratio'),
+                   claim('acc', 'better', 'vanilla')], f)
+    text = cr.main([box, '--claims', cpath, '--step-time', path])
+    assert '| t |' in text and '| step time | 4 |' in text
+    assert '| step time | fast_mix' not in text  # not in the method table
+    # rounds that do not line up with the baseline's are refused
+    bad = step_time_json(tmp_path / 'bad.json',
+                         {'vanilla': [1.0, 1.0], 'slow': [2.0]})
+    with pytest.raises(ValueError, match='1 rounds, the baseline 2'):
+        cr.load_step_time(bad)
+
+
+def statistics_mean(values):
+    return sum(values) / len(values)

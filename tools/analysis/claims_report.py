@@ -36,6 +36,16 @@ Verdict (for direction ``greater``, the claim A > B; ``less`` mirrors it):
 * **inconclusive**: the interval contains 0, or n = 1 (no interval);
 * **not measured**: no common seed (a method is missing).
 
+Step time. ``--step-time FILE`` adds the side-by-side timings of
+``tools/analysis/benchmark_methods.py --out`` (its JSON): each config is
+named like the accuracy benchmark names it (the file name up to the first
+``_``, ``-`` read as ``_``), and its metric ``step_ratio`` in timing round
+i is its wall time per step divided by the baseline's wall time in the same
+round i. A claim on ``step_ratio`` is paired over rounds instead of seeds
+(the *step time* source): the rounds interleave the configs, so a load
+that slows round i slows every config of that round alike. Speed claims
+read this, not ``train_minutes`` (wall time of runs that shared the CPUs).
+
 A claim stated as "at least as good" is tested the same way, so a tie
 reads "inconclusive", never "holds". The *note* column flags a claim with
 n < 5 whose |d̄| is below two standard deviations of either method: more
@@ -74,7 +84,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 HERE = osp.dirname(osp.abspath(__file__))
 DEFAULT_CLAIMS = osp.join(HERE, 'claims_fashion_mnist.yaml')
-METRICS = ('top1', 'ece', 'fgsm_error', 'train_minutes', 'train_top1')
+METRICS = ('top1', 'ece', 'fgsm_error', 'train_minutes', 'train_top1',
+           'step_ratio')
 DIRECTIONS = ('greater', 'less')
 CLAIM_KEYS = ('id', 'text', 'paper', 'where', 'paper_numbers', 'metric', 'a',
               'b', 'direction')
@@ -83,7 +94,7 @@ CLAIM_KEYS = ('id', 'text', 'paper', 'where', 'paper_numbers', 'metric', 'a',
 T_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447,
          7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131,
          20: 2.086, 30: 2.042, 60: 2.000, 120: 1.980}
-REFERENCE, TOOLBOX = 'reference', 'toolbox'
+REFERENCE, TOOLBOX, STEP = 'reference', 'toolbox', 'step time'
 
 
 # ------------------------------------------------------------ statistics
@@ -228,6 +239,34 @@ def load_results(paths: Sequence[str],
     return rows
 
 
+def load_step_time(path: str) -> Dict[Tuple[str, str, int], dict]:
+    """{(STEP, method, round): {'step_ratio': wall / baseline wall}} from a
+    ``benchmark_methods.py --out`` JSON (see the module docstring)."""
+    with open(path) as f:
+        try:
+            data = json.load(f)
+        except json.JSONDecodeError as err:
+            raise ValueError(f'{path}: not JSON ({err})')
+    try:
+        base = data['meta']['baseline']
+        timings = {row['config']: row['wall_all_s'] for row in data['rows']}
+    except (KeyError, TypeError) as err:
+        raise ValueError(f'{path}: not a benchmark_methods.py JSON (needs '
+                         f'meta.baseline and rows[].config / wall_all_s; '
+                         f'missing {err})')
+    if base not in timings:
+        raise ValueError(f'{path}: the baseline {base} has no timings')
+    rows = {}
+    for config, walls in timings.items():
+        if len(walls) != len(timings[base]):
+            raise ValueError(f'{path}: {config} has {len(walls)} rounds, '
+                             f'the baseline {len(timings[base])}')
+        method = osp.basename(config).split('_')[0].replace('-', '_')
+        for i, (wall, ref) in enumerate(zip(walls, timings[base])):
+            rows[(STEP, method, i)] = dict(step_ratio=wall / ref)
+    return rows
+
+
 def by_method(rows: dict, source: str, metric: str) -> Dict[str, dict]:
     """{method: {seed: value}} of one source and metric."""
     out: Dict[str, dict] = defaultdict(dict)
@@ -243,7 +282,7 @@ def evaluate_claims(rows: dict, claims: List[dict]) -> List[dict]:
     results = []
     for claim in claims:
         found = False
-        for source in (TOOLBOX, REFERENCE):
+        for source in (TOOLBOX, REFERENCE, STEP):
             values = by_method(rows, source, claim['metric'])
             a, b = values.get(claim['a'], {}), values.get(claim['b'], {})
             seeds = sorted(set(a) & set(b))
@@ -255,7 +294,9 @@ def evaluate_claims(rows: dict, claims: List[dict]) -> List[dict]:
                 [b[s] for s in seeds])
             note = ''
             spread = max(x or 0 for x in (stats_a[1], stats_b[1]))
-            if ci['n'] < 5 and abs(ci['mean']) < 2 * spread:
+            if source == STEP:
+                note = 'n: timing rounds, side by side'
+            elif ci['n'] < 5 and abs(ci['mean']) < 2 * spread:
                 note = 'Δ below 2 std: run 5 seeds'
             results.append(dict(claim, source=source, seeds=seeds,
                                 a_stats=stats_a, b_stats=stats_b, ci=ci,
@@ -287,7 +328,8 @@ def agreement(rows: dict, metric: str = 'top1') -> List[dict]:
         r_mean, r_sd = mean_std(list(ref[method].values()))
         b_mean, b_sd = mean_std(list(box[method].values()))
         protos = {(field(row, 'epochs'), field(row, 'train_images'))
-                  for (src, m, _), row in rows.items() if m == method}
+                  for (src, m, _), row in rows.items()
+                  if m == method and src != STEP}
         if len(protos) > 1:
             status, tol = 'different protocols', None
         elif r_sd is None or b_sd is None:
@@ -315,7 +357,7 @@ def method_table(rows: dict) -> List[str]:
     lines = ['| source | method | seeds | top-1 (%) | train top-1 (%) | '
              'ECE (%) | FGSM error (%) | train min / run |',
              '|---|---|---|---|---|---|---|---|']
-    keys = sorted({(src, m) for src, m, _ in rows})
+    keys = sorted({(src, m) for src, m, _ in rows if src != STEP})
     for source, method in keys:
         runs = [r for (s, m, _), r in rows.items()
                 if s == source and m == method]
@@ -616,6 +658,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                                  'multimix+distil'],
                         help='methods of the reliability diagrams (none '
                         'given: all)')
+    parser.add_argument('--step-time', metavar='JSON',
+                        help='side-by-side step times of '
+                        'benchmark_methods.py --out (for claims on '
+                        'step_ratio)')
     parser.add_argument('--more-seeds', action='store_true',
                         help='print only the toolbox methods of the claims '
                         'flagged "run 5 seeds" (space-separated, for '
@@ -656,6 +702,8 @@ def main(argv: Optional[Sequence[str]] = None) -> str:
         where = parse_where(args.where)
         claims = load_claims(args.claims)
         rows = load_results(args.results, where)
+        if rows and args.step_time:
+            rows.update(load_step_time(args.step_time))
     except (ValueError, OSError) as err:
         raise SystemExit(f'claims_report: {err}')
     if not rows:
