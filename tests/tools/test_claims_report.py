@@ -256,3 +256,27 @@ def test_step_time_claims_pair_the_rounds(tmp_path):
 
 def statistics_mean(values):
     return sum(values) / len(values)
+
+
+def test_oe_from_bins_matches_the_toolbox_metric(tmp_path):
+    """OE rebuilt from the stored bins equals calibration_errors' OE on the
+    same samples, and a row without ``oe`` (the reference loop's) gets it."""
+    import torch
+
+    from mixtoolbox.evaluation.metrics.calibration import calibration_errors
+    g = torch.Generator().manual_seed(0)
+    conf = torch.rand(500, generator=g, dtype=torch.float64)
+    hit = (torch.rand(500, generator=g, dtype=torch.float64) < conf * 0.8)
+    m = 15
+    idx = torch.bucketize(conf, torch.arange(1, m, dtype=torch.float64) / m)
+    rel = dict(num_bins=m,
+               count=[float((idx == b).sum()) for b in range(m)],
+               confidence_sum=[float(conf[idx == b].sum()) for b in range(m)],
+               correct_sum=[float(hit[idx == b].sum()) for b in range(m)])
+    want = 100 * calibration_errors(conf, hit, num_bins=m)['oe']
+    assert want > 1  # over-confident by construction
+    assert cr.oe_from_bins(rel) == pytest.approx(want, rel=1e-9)
+    row = reference_row('vanilla', 0, 80.0)
+    row['reliability'] = rel
+    rows = cr.load_results([write(tmp_path / 'ref.jsonl', [row])], {})
+    assert rows[(cr.REFERENCE, 'vanilla', 0)]['oe'] == pytest.approx(want)

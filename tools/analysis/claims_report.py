@@ -6,15 +6,19 @@ table, and PNG plots, from the results files of the accuracy benchmark
 (``tools/analysis/reference_loop.py``).
 
 Inputs. Each results file holds one JSON object per line with at least
-``method``, ``seed`` and metrics: ``top1``, ``ece``, ``fgsm_error`` (all in
-%), ``train_minutes``, and where present ``train_top1``, ``curve`` (list of
-``{"epoch", "test_top1", "train_top1"}``) and ``reliability`` (``num_bins``
-and per-bin ``count``, ``confidence_sum``, ``correct_sum``). A row with
-``"tool": "reference_loop"`` belongs to the *reference* source, every other
-row to the *toolbox* source. Rows of several protocols in one file must be
-told apart with ``--where KEY=VALUE`` (a top-level key or a key of the
-row's ``protocol``), or the report refuses them; a (source, method, seed)
-run twice under the same protocol counts once (the last line wins).
+``method``, ``seed`` and metrics: ``top1``, ``ece``, ``oe``,
+``fgsm_error`` (all in %), ``train_minutes``, and where present
+``train_top1``, ``curve`` (list of ``{"epoch", "test_top1",
+"train_top1"}``) and ``reliability`` (``num_bins`` and per-bin ``count``,
+``confidence_sum``, ``correct_sum``). A row with ``"tool":
+"reference_loop"`` belongs to the *reference* source, every other row to
+the *toolbox* source. A row without ``oe`` (the over-confidence error) but
+with ``reliability`` gets it from its bins (``oe_from_bins``; the
+reference loop stores only the bins). Rows of several protocols in one
+file must be told apart with ``--where KEY=VALUE`` (a top-level key or a
+key of the row's ``protocol``), or the report refuses them; a (source,
+method, seed) run twice under the same protocol counts once (the last
+line wins).
 
 Statistics. Per source and method: mean ± sample standard deviation over
 seeds. A claim "A <direction> B on metric M" is tested on the seeds both A
@@ -84,8 +88,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 HERE = osp.dirname(osp.abspath(__file__))
 DEFAULT_CLAIMS = osp.join(HERE, 'claims_fashion_mnist.yaml')
-METRICS = ('top1', 'ece', 'fgsm_error', 'train_minutes', 'train_top1',
-           'step_ratio')
+METRICS = ('top1', 'ece', 'oe', 'fgsm_error', 'train_minutes',
+           'train_top1', 'step_ratio')
 DIRECTIONS = ('greater', 'less')
 CLAIM_KEYS = ('id', 'text', 'paper', 'where', 'paper_numbers', 'metric', 'a',
               'b', 'direction')
@@ -227,6 +231,8 @@ def load_results(paths: Sequence[str],
                 source = (REFERENCE if row.get('tool') == 'reference_loop'
                           else TOOLBOX)
                 key = (source, row['method'], int(row['seed']))
+                if row.get('oe') is None and row.get('reliability'):
+                    row['oe'] = oe_from_bins(row['reliability'])
                 rows[key] = row
                 sigs[key].add(signature(row))
     mixed = {k: v for k, v in sigs.items() if len(v) > 1}
@@ -237,6 +243,19 @@ def load_results(paths: Sequence[str],
             f'{source} {method} seed {seed}: {sorted(protos)}; select one '
             'with --where KEY=VALUE (e.g. --where epochs=30)')
     return rows
+
+
+def oe_from_bins(rel: dict) -> float:
+    """Over-confidence error (%) of calibration bins: Σ_m |B_m|/N ·
+    conf(B_m) · max(conf(B_m) − acc(B_m), 0) (Thulasidasan et al., NeurIPS
+    2019; the formula of ``mixtoolbox.evaluation.calibration_errors``)."""
+    total = sum(rel['count'])
+    oe = 0.0
+    for n, conf, hit in zip(rel['count'], rel['confidence_sum'],
+                            rel['correct_sum']):
+        if n:
+            oe += n / total * (conf / n) * max(conf / n - hit / n, 0.0)
+    return 100.0 * oe
 
 
 def load_step_time(path: str) -> Dict[Tuple[str, str, int], dict]:
@@ -355,14 +374,14 @@ def fmt(stats: Optional[tuple], digits: int = 2) -> str:
 
 def method_table(rows: dict) -> List[str]:
     lines = ['| source | method | seeds | top-1 (%) | train top-1 (%) | '
-             'ECE (%) | FGSM error (%) | train min / run |',
-             '|---|---|---|---|---|---|---|---|']
+             'ECE (%) | OE (%) | FGSM error (%) | train min / run |',
+             '|---|---|---|---|---|---|---|---|---|']
     keys = sorted({(src, m) for src, m, _ in rows if src != STEP})
     for source, method in keys:
         runs = [r for (s, m, _), r in rows.items()
                 if s == source and m == method]
         cells = []
-        for metric in ('top1', 'train_top1', 'ece', 'fgsm_error',
+        for metric in ('top1', 'train_top1', 'ece', 'oe', 'fgsm_error',
                        'train_minutes'):
             vals = [float(r[metric]) for r in runs
                     if r.get(metric) is not None]
