@@ -14,7 +14,7 @@
 #              seeds 0 1 2
 #   more-seeds seeds 3 4 of the methods of the claims the report flags as
 #              needing more seeds (claims_report.py --more-seeds; or the
-#              methods in METHODS5)
+#              methods in METHODS5), without the learning curve
 #   pilot      vanilla seed 0 of protocol v2 with its convergence curve on
 #              all 10,000 test images every 4 epochs (the curve is recorded
 #              without touching the training's random streams, so the final
@@ -63,7 +63,11 @@ for stage in "${@:-main reference extra}"; do
             train_images=$IMAGES --more-seeds)}
         [ -n "$methods5" ] || { echo "more-seeds: no claim needs more seeds"; continue; }
         echo "more-seeds: $methods5"
-        bench --methods $methods5 --seeds 3 4 ;;
+        # one method (both seeds) at a time, so that a stop leaves whole
+        # claims; no curve (it does not change the training, see pilot)
+        for m in $methods5; do
+            bench --methods "$m" --seeds 3 4 --curve-every 0
+        done ;;
       pilot)
         "$PYTHON" tools/analysis/accuracy_benchmark.py --protocol v2 \
             --methods vanilla --seeds 0 --curve-every 4 --curve-images 10000 \
