@@ -19,6 +19,8 @@
 #              all 10,000 test images every 4 epochs (the curve is recorded
 #              without touching the training's random streams, so the final
 #              weights equal the main stage's vanilla seed 0: same hash)
+#   walltime   the busy wall time of the runs so far, from the logs in WORK
+#              (tools/analysis/claims_walltime.py)
 #   report     copies the results files to docs/claims_data/ and writes the
 #              tables into docs/claims.md, the PNGs into docs/figures/claims
 #              (the R-Mix speed claim reads the side-by-side step times of
@@ -77,6 +79,9 @@ for stage in "${@:-main reference extra}"; do
             --method vanilla mixup cutmix multimix --seed 0 1 2 \
             --config "$VANILLA" --epochs $EPOCHS --train-images $IMAGES \
             --batch-size $BATCH --eval-every 20 --out "$OUT/reference.jsonl" ;;
+      walltime)
+        "$PYTHON" tools/analysis/claims_walltime.py "$WORK"/toolbox/*.log \
+            "$WORK"/pilot/*.log --reference "$OUT/reference.jsonl" ;;
       report)
         DATA=docs/claims_data
         if [ "$(cd "$OUT" && pwd)" != "$(cd "$DATA" 2>/dev/null && pwd)" ]; then
@@ -92,7 +97,8 @@ for stage in "${@:-main reference extra}"; do
             manifoldmix multimix puzzlemix samix \
             --reliability-methods vanilla mixup multimix multimix+distil \
             --into docs/claims.md --plots docs/figures/claims ;;
-      *) echo "unknown stage $s (main reference extra more-seeds pilot report)" >&2
+      *) echo "unknown stage $s (main reference extra more-seeds pilot" \
+              "walltime report)" >&2
          exit 2 ;;
     esac
   done
