@@ -12,6 +12,8 @@ it; tests import these modules like any other code.
 - ``eval_calibration.py``, ``eval_robustness.py``, ``eval_ood.py``:
   :mod:`.evaluate`;
 - ``profile_quickstart.py``: :mod:`.run_profile`;
+- ``claims_walltime.py``: :mod:`.claims_walltime` (busy wall time of the
+  claims runs);
 - ``mixer_mask_stats.py``: :mod:`.mixer_masks` (a trained SAMix / AutoMix
   Mixer's masks per λ);
 - ``tools/selfsup/mixer_lambda.py``, ``partner_shortcut.py``:

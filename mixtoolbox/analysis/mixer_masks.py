@@ -108,7 +108,8 @@ def main(argv: Optional[Sequence[str]] = None) -> List[dict]:
         cfg, argparse.Namespace(images=None, start=0, num=args.num,
                                 size=None), build_preprocessor(cfg, model))
     g = torch.Generator().manual_seed(args.seed)
-    index = torch.randperm(inputs.size(0), generator=g).to(inputs.device)
+    index = torch.randperm(inputs.size(0), generator=g,
+                           device='cpu').to(inputs.device)
     rows = mask_stats(model, inputs, args.lams, index)
     print(f'{args.config}: {type(model.mixer).__name__}, {inputs.size(0)} '
           'training images, train mode, raw masks (before λ adjusting)')

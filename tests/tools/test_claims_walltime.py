@@ -1,19 +1,13 @@
-"""tools/analysis/claims_walltime.py: run spans from log stamps and
-modification times, the reference loop's span from its rows, and the union
-of overlapping spans."""
+"""mixtoolbox.analysis.claims_walltime (tools/analysis/claims_walltime.py):
+run spans from log stamps and modification times, the reference loop's span
+from its rows, and the union of overlapping spans."""
 import calendar
-import importlib.util
 import json
 import os
-import os.path as osp
 
 import pytest
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-TOOL = osp.join(ROOT, 'tools', 'analysis', 'claims_walltime.py')
-spec = importlib.util.spec_from_file_location('claims_walltime', TOOL)
-cw = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(cw)
+from mixtoolbox.analysis import claims_walltime as cw
 
 
 def log(tmp_path, name, start, end):
