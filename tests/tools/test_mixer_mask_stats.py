@@ -6,17 +6,16 @@ import torch
 
 from mixtoolbox.analysis import mixer_masks as mm
 from mixtoolbox.registry import MODELS
+from tests.engine.helpers import tiny_model_cfg
 
 
 def build():
+    """The engine tests' tiny SAMix classifier, without the Mixer's dropout
+    (two runs of the Mixer on one batch must agree)."""
+    cfg = tiny_model_cfg()
+    cfg['mixer'] = dict(cfg['mixer'], dropout=0.0)
     torch.manual_seed(0)
-    model = MODELS.build(dict(
-        type='AutoMixClassifier',
-        backbone=dict(type='PreActResNet', depth=18, base_channels=8),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=3, in_channels=64,
-                  loss=dict(type='CrossEntropyLoss', use_soft=True)),
-        mixer=dict(type='SAMixMixer', in_channels=32, dropout=0.0)))
+    model = MODELS.build(cfg)
     model.momentum_update()
     return model.eval()
 
