@@ -10,7 +10,8 @@
 #              seeds 0 1 2 (tools/analysis/accuracy_benchmark.py --jobs 2)
 #   reference  the independent plain-PyTorch loop (vanilla, Mixup, CutMix,
 #              MultiMix), same protocol and seeds, one process
-#   extra      multi-mix over Mixup / CutMix, Dense MultiMix at stage 3,
+#   extra      multi-mix over Mixup / CutMix (CutMix on every step, and on
+#              half of them like the cutmix row), Dense MultiMix at stage 3,
 #              seeds 0 1 2
 #   more-seeds seeds 3 4 of the methods of the claims the report flags as
 #              needing more seeds (claims_report.py --more-seeds; or the
@@ -45,7 +46,8 @@ EPOCHS=120 IMAGES=500 BATCH=50
 MAIN_A="vanilla mixup cutmix manifoldmix multimix dense_multimix multimix+distil
 dense_multimix+distil multimix_n50 multimix_alpha1 puzzlemix rmix"
 MAIN_B="automix samix samix_eta1 multi_interp_puzzlemix"
-EXTRA="multi_interp_mixup multi_interp_cutmix dense_multimix_layer3"
+EXTRA="multi_interp_mixup multi_interp_cutmix multi_interp_cutmix_p05
+dense_multimix_layer3"
 METHODS5=${METHODS5:-}
 mkdir -p "$OUT" "$WORK"
 bench() {
