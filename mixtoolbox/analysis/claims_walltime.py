@@ -97,4 +97,3 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     print(f'{len(spans)} runs; wall time (union of the spans): {hours(wall)};'
           f' summed run time: {hours(runs)}')
     return dict(runs=len(spans), wall_s=wall, run_s=runs)
-
